@@ -21,7 +21,10 @@ class [[nodiscard]] Result {
 
   bool ok() const { return std::holds_alternative<T>(storage_); }
   /// OK when a value is present.
-  Status status() const { return ok() ? Status::OK() : std::get<Status>(storage_); }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(storage_);
+  }
 
   /// REQUIRES: ok().
   const T& value() const& {
