@@ -1,0 +1,75 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "functions/expression.h"
+
+namespace tiangong {
+
+/// What a function's binder knows about one argument of a call.
+struct ArgumentInfo {
+  DataType type;
+  /// The value when the argument is a constant (after folding); null otherwise.
+  const Value* constant = nullptr;
+};
+
+/// The outcome of binding a call to concrete argument types.
+struct BoundScalarFunction {
+  DataType result_type;
+  /// Types the arguments are implicitly cast to before the kernel sees them;
+  /// empty means the arguments are used as they are.
+  std::vector<DataType> argument_types;
+  ScalarKernelPtr kernel;
+  CallTraits traits;
+};
+
+using ScalarBinder = std::function<Result<BoundScalarFunction>(std::span<const ArgumentInfo>)>;
+
+/// A scalar function: its name, the signatures it accepts (for error messages),
+/// and the binder that checks argument types and picks a kernel.
+struct ScalarFunction {
+  std::string name;
+  std::vector<std::string> signatures;
+  ScalarBinder bind;
+};
+
+/// Functions by name, case-insensitively. Built-ins and plugins register the
+/// same way. Thread-safety: fill it before sharing; lookups are then safe.
+class FunctionRegistry {
+ public:
+  /// Adds or replaces the function with this name.
+  void AddScalar(ScalarFunction function);
+  /// nullptr when there is none.
+  const ScalarFunction* FindScalar(std::string_view name) const;
+  std::vector<std::string> ScalarNames() const;
+
+ private:
+  std::map<std::string, ScalarFunction, std::less<>> scalars_;  // by upper-case name
+};
+
+/// Every built-in function, registered once.
+const FunctionRegistry& BuiltinFunctions();
+
+/// The standard error for argument types a function does not accept:
+/// "Invalid function call: MOD(STRING, INT). Supported signatures: MOD(<INTEGER>, <INTEGER>)".
+Status SignatureMismatch(std::string_view name, std::span<const ArgumentInfo> args,
+                         const std::vector<std::string>& signatures);
+
+// One line per group of built-ins; each lives in its own file.
+void RegisterArithmeticFunctions(FunctionRegistry* registry);
+void RegisterComparisonFunctions(FunctionRegistry* registry);
+void RegisterStringFunctions(FunctionRegistry* registry);
+void RegisterMathFunctions(FunctionRegistry* registry);
+void RegisterTimeFunctions(FunctionRegistry* registry);
+void RegisterJsonFunctions(FunctionRegistry* registry);
+void RegisterHashFunctions(FunctionRegistry* registry);
+void RegisterConditionalFunctions(FunctionRegistry* registry);
+void RegisterCollectionFunctions(FunctionRegistry* registry);
+
+}  // namespace tiangong
