@@ -191,6 +191,9 @@ class Lexer {
 Result<std::vector<Token>> Tokenize(std::string_view text) { return Lexer(text).Run(); }
 
 std::string DescribeLocation(std::string_view text, const SourceLocation& location) {
+  if (location.offset > text.size()) {
+    return fmt::format("line {}, column {}", location.line, location.column);
+  }
   size_t line_start = location.offset;
   while (line_start > 0 && text[line_start - 1] != '\n') --line_start;
   size_t line_end = text.find('\n', line_start);

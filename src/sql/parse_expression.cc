@@ -593,6 +593,82 @@ Result<ParsedExpressionPtr> Parser::ParseSpecialFunction(const std::string& uppe
     RETURN_NOT_OK(ExpectOperator(")"));
     return call;
   }
+  if (upper_name == "FLOOR" || upper_name == "CEIL" || upper_name == "CEILING") {
+    // FLOOR(x) and FLOOR(timestamp TO unit).
+    Next();
+    auto call = make_call(upper_name == "CEILING" ? "CEIL" : upper_name);
+    ASSIGN_OR_RAISE(ParsedExpressionPtr value, ParseExpression());
+    call->args.push_back(std::move(value));
+    if (AcceptKeyword("TO")) {
+      ASSIGN_OR_RAISE(std::string unit, ParseTimeUnit());
+      call->args.push_back(unit_argument(std::move(unit)));
+    }
+    RETURN_NOT_OK(ExpectOperator(")"));
+    return call;
+  }
+  if (upper_name == "JSON_VALUE") {
+    // JSON_VALUE(json, path [RETURNING type] [{NULL | ERROR | DEFAULT v} ON EMPTY]
+    //            [{NULL | ERROR | DEFAULT v} ON ERROR]).
+    Next();
+    auto call = make_call("JSON_VALUE");
+    call->cast_type = DataType::Null();
+    for (int i = 0; i < 2; ++i) {
+      if (i > 0) RETURN_NOT_OK(ExpectOperator(","));
+      ASSIGN_OR_RAISE(ParsedExpressionPtr argument, ParseExpression());
+      call->args.push_back(std::move(argument));
+    }
+    if (AcceptKeyword("RETURNING")) {
+      ASSIGN_OR_RAISE(call->cast_type, ParseType());
+    }
+    auto null_literal = [&] {
+      auto literal = MakeExpression(ExpressionKind::kLiteral, location);
+      literal->literal_kind = LiteralKind::kNull;
+      return literal;
+    };
+    auto mode_literal = [&](std::string mode) {
+      auto literal = MakeExpression(ExpressionKind::kLiteral, location);
+      literal->literal_kind = LiteralKind::kString;
+      literal->text = std::move(mode);
+      return literal;
+    };
+    std::string modes[2] = {"NULL", "NULL"};
+    ParsedExpressionPtr defaults[2];
+    bool any = false;
+    for (int round = 0; round < 2; ++round) {
+      std::string mode;
+      ParsedExpressionPtr value;
+      if (AcceptKeyword("NULL")) {
+        mode = "NULL";
+      } else if (AcceptKeyword("ERROR")) {
+        mode = "ERROR";
+      } else if (AcceptKeyword("DEFAULT")) {
+        mode = "DEFAULT";
+        ASSIGN_OR_RAISE(value, ParseAdditive());
+      } else {
+        break;
+      }
+      RETURN_NOT_OK(ExpectKeyword("ON"));
+      int slot;
+      if (AcceptKeyword("EMPTY")) {
+        slot = 0;
+      } else {
+        RETURN_NOT_OK(ExpectKeyword("ERROR"));
+        slot = 1;
+      }
+      modes[slot] = mode;
+      defaults[slot] = std::move(value);
+      any = true;
+    }
+    if (any) {
+      for (int slot = 0; slot < 2; ++slot) {
+        call->args.push_back(mode_literal(modes[slot]));
+        call->args.push_back(defaults[slot] ? std::move(defaults[slot]) : null_literal());
+      }
+    }
+    call->text = modes[1];  // the ON ERROR mode also governs the RETURNING conversion
+    RETURN_NOT_OK(ExpectOperator(")"));
+    return call;
+  }
   if (upper_name == "DESCRIPTOR") {
     Next();
     auto call = make_call("DESCRIPTOR");

@@ -1,5 +1,6 @@
 #include "types/vector_builder.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tiangong {
@@ -63,6 +64,30 @@ void VectorBuilder::CommitString(size_t size) {
 }
 
 void VectorBuilder::AppendStruct() { MarkValid(); }
+
+void VectorBuilder::Truncate(size_t size) {
+  // Children may hold parts of an unfinished row even when this level does not.
+  size = std::min(size, size_);
+  switch (kind_) {
+    case PhysicalKind::kStruct:
+      for (VectorBuilder& child : children_) child.Truncate(size);
+      break;
+    case PhysicalKind::kList: {
+      uint32_t elements = reinterpret_cast<uint32_t*>(values_.data())[size];
+      for (VectorBuilder& child : children_) child.Truncate(elements);
+      values_.Resize((size + 1) * sizeof(uint32_t));
+      break;
+    }
+    case PhysicalKind::kNone:
+      values_.Resize(size);
+      break;
+    default:
+      values_.Resize(size * PhysicalWidth(kind_));
+      break;
+  }
+  if (!nulls_.empty()) nulls_.Resize(size);
+  size_ = size;
+}
 
 void VectorBuilder::ShareStringsOf(const Vector& source) {
   // The common case: rows keep coming from vectors that write into one arena,

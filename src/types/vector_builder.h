@@ -54,6 +54,10 @@ class VectorBuilder {
   /// Appends row `row` of `source`, which has this builder's type.
   void AppendFrom(const Vector& source, size_t row);
 
+  /// Drops rows from `size` on (for a row that failed half-way). String bytes
+  /// already copied stay in the arena.
+  void Truncate(size_t size);
+
   /// Returns the built vector and leaves the builder empty for reuse.
   MutableVectorPtr Build();
 

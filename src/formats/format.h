@@ -1,0 +1,90 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/configuration.h"
+#include "common/result.h"
+#include "connectors/connector.h"
+#include "functions/function_context.h"
+#include "types/batch.h"
+#include "types/batch_builder.h"
+
+namespace tiangong {
+
+/// The format API: how records (a line of a file, a Kafka message) become rows
+/// and back. A format is found by the table's 'format' option; its own options
+/// carry the format name as prefix in the table ('json.ignore-parse-errors') and
+/// reach the factory without it ('ignore-parse-errors').
+
+/// Outcome of decoding one record.
+enum class DecodeStatus {
+  kRow,      // one row appended
+  kSkipped,  // a bad record ignored because of 'ignore-parse-errors'
+  kEmpty,    // nothing to append (e.g. a blank line)
+};
+
+/// Turns serialized records into rows. Not thread-safe: one per reader.
+class RecordDecoder {
+ public:
+  virtual ~RecordDecoder() = default;
+  /// Decodes `record` and appends its row to `builder` (one value per column,
+  /// then FinishRow). On a bad record it appends nothing and returns a DataError
+  /// that names the column and the value and says why, or kSkipped when the
+  /// format ignores parse errors. Callers add where the record came from.
+  virtual Result<DecodeStatus> Decode(std::string_view record, BatchBuilder* builder) = 0;
+};
+
+/// Turns rows into serialized records. Not thread-safe: one per writer.
+class RecordEncoder {
+ public:
+  virtual ~RecordEncoder() = default;
+  /// Appends the encoding of row `row` of `batch` to `out` (no line separator).
+  virtual Status Encode(const Batch& batch, size_t row, std::string* out) = 0;
+};
+
+class FormatFactory {
+ public:
+  virtual ~FormatFactory() = default;
+  /// The 'format' value: "csv", "json", "raw".
+  virtual std::string_view identifier() const = 0;
+  /// Accepted options, without the format-name prefix.
+  virtual OptionSpec options() const = 0;
+  /// `options` are the table's format options with the prefix removed; `row_type`
+  /// is a ROW of the columns to decode.
+  virtual Result<std::unique_ptr<RecordDecoder>> CreateDecoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const = 0;
+  virtual Result<std::unique_ptr<RecordEncoder>> CreateEncoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const = 0;
+};
+
+class FormatRegistry {
+ public:
+  void Add(std::unique_ptr<FormatFactory> factory);
+  /// nullptr when there is none.
+  const FormatFactory* Find(std::string_view identifier) const;
+  std::vector<std::string> Identifiers() const;
+
+ private:
+  std::vector<std::unique_ptr<FormatFactory>> factories_;
+};
+
+/// Every built-in format.
+const FormatRegistry& BuiltinFormats();
+
+/// The factory named by `options[format_key]` (e.g. "format", "value.format"),
+/// with the format's options (prefixed by the format name) added to `spec` so
+/// that ValidateOptions accepts them. Fails naming the table when the format is
+/// unknown.
+Result<const FormatFactory*> ResolveFormat(const std::string& table_name,
+                                           const Configuration& options,
+                                           std::string_view format_key, OptionSpec* spec);
+
+/// The table's options for `format` with the "<format>." prefix removed.
+Configuration FormatOptions(const Configuration& options, std::string_view format);
+
+}  // namespace tiangong

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "connectors/connector.h"
+#include "functions/function_registry.h"
+#include "sql/ast.h"
+#include "sql/catalog.h"
+#include "sql/plan.h"
+
+namespace tiangong::sql {
+
+/// A field visible to expressions: `qualifier` is the table name or alias it
+/// belongs to (empty for unaliased sub-queries).
+struct ScopeField {
+  std::string qualifier;
+  std::string name;
+  DataType type;
+};
+
+/// The fields of the relation an expression is evaluated against, in the order
+/// of the plan's columns.
+struct Scope {
+  std::vector<ScopeField> fields;
+};
+
+/// What binding needs from the session. References must outlive the binder.
+struct BindContext {
+  const Catalog& catalog;
+  const FunctionRegistry& functions;
+  const ConnectorRegistry& connectors;
+  const ConnectorContext& connector_context;
+  /// The script all AST locations point into, for error messages.
+  std::string_view script_text;
+};
+
+/// Resolves names and types of parsed statements against the catalog and the
+/// function registry, and produces logical plans. Errors are Validation
+/// statuses that point at the offending text.
+/// Thread-safety: none; one per statement.
+class Binder {
+ public:
+  explicit Binder(const BindContext& context) : context_(context) {}
+
+  /// A query as a plan whose schema is the query's result.
+  Result<PlanNodePtr> BindQuery(const Query& query);
+  /// INSERT INTO: Sink(Project(casts to the sink's columns)(query)).
+  Result<PlanNodePtr> BindInsert(const InsertStatement& insert);
+  /// A query whose result goes back to the client (standalone SELECT).
+  Result<PlanNodePtr> BindCollect(const Query& query);
+
+  /// Checks a CREATE TABLE: fills in the types of computed columns, validates the
+  /// watermark, primary key and partition keys.
+  Status ValidateTable(CatalogTable* table);
+  /// Checks a CREATE VIEW by binding its query.
+  Status ValidateView(const CatalogView& view);
+
+  Result<ExprPtr> BindExpression(const ParsedExpression& expression, const Scope& scope);
+
+ private:
+  struct Relation {
+    PlanNodePtr plan;
+    Scope scope;
+  };
+
+  Result<Relation> BindQueryRelation(const Query& query);
+  Result<Relation> BindSelect(const Query& query);
+  Result<Relation> BindSetOperation(const Query& query);
+  Result<Relation> BindValues(const Query& query);
+  Result<Relation> BindTableReference(const TableReference& table);
+  Result<Relation> BindNamedTable(const TableReference& reference);
+  Result<Relation> BindCatalogTable(const CatalogTable& table, const std::string& qualified_name,
+                                    const std::string& qualifier);
+  Result<Relation> BindView(const CatalogView& view, const std::string& qualifier);
+  Relation Rename(Relation relation, const std::string& qualifier,
+                  const std::vector<std::string>& column_aliases);
+
+  // Expressions (bind_expression.cc).
+  Result<ExprPtr> BindIdentifier(const ParsedExpression& expression, const Scope& scope);
+  Result<ExprPtr> BindLiteral(const ParsedExpression& expression);
+  Result<ExprPtr> BindInterval(const ParsedExpression& expression);
+  Result<ExprPtr> BindCall(const ParsedExpression& expression, const Scope& scope);
+  Result<ExprPtr> BindCase(const ParsedExpression& expression, const Scope& scope);
+  Result<ExprPtr> BindIn(const ParsedExpression& expression, const Scope& scope);
+  Result<ExprPtr> BindBoolean(const ParsedExpression& expression, const Scope& scope,
+                              std::string_view clause);
+  Result<std::vector<ExprPtr>> BindArguments(const ParsedExpression& expression,
+                                             const Scope& scope);
+
+ public:
+  /// Calls function `name` (from the registry) on bound arguments: checks types,
+  /// inserts implicit casts and folds constants. `location` is for errors.
+  Result<ExprPtr> MakeCall(std::string_view name, std::vector<ExprPtr> args,
+                           const SourceLocation& location);
+  /// Casts to `type` (folding literals); errors point at `location`.
+  Result<ExprPtr> MakeCastAt(const ExprPtr& argument, const DataType& type, bool try_cast,
+                             const SourceLocation& location);
+
+ private:
+  Status ErrorAt(const SourceLocation& location, const Status& status) const;
+  template <typename... Args>
+  Status ErrorAt(const SourceLocation& location, fmt::format_string<Args...> format,
+                 Args&&... args) const {
+    return ErrorAt(location, Status::Validation(format, std::forward<Args>(args)...));
+  }
+  Result<const ConnectorFactory*> FindConnector(const CatalogTable& table,
+                                                const std::string& qualified_name) const;
+
+  const BindContext& context_;
+  /// WITH queries visible while binding, innermost last.
+  std::vector<std::map<std::string, const CommonTableExpression*>> with_scopes_;
+  /// Views being expanded, to report recursion.
+  std::vector<std::string> expanding_views_;
+};
+
+/// Folds `expression` into a literal when it is deterministic and all its
+/// arguments are literals; returns it unchanged otherwise (including when
+/// evaluation fails, so that the error surfaces at run time with row context).
+ExprPtr FoldConstant(const ExprPtr& expression, const FunctionContext& context);
+
+}  // namespace tiangong::sql

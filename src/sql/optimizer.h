@@ -1,0 +1,24 @@
+#pragma once
+
+#include "common/result.h"
+#include "sql/plan.h"
+
+namespace tiangong::sql {
+
+struct OptimizerOptions {
+  int default_parallelism = 1;
+  FunctionContext function_context;
+};
+
+/// Rewrites a logical plan into the physical plan the runtime executes:
+///  1. fuses Project and Filter chains into Calc nodes;
+///  2. pushes projections (nested fields too, where the source can) and filters
+///     into table sources, and drops Calcs that do nothing;
+///  3. decides each node's parallelism and puts an Exchange wherever adjacent
+///     nodes differ in parallelism.
+Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions& options);
+
+/// Steps 1 and 2 only (no parallelism), for tests and EXPLAIN.
+PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const FunctionContext& context);
+
+}  // namespace tiangong::sql

@@ -1,0 +1,232 @@
+#include "sql/plan.h"
+
+#include <fmt/format.h>
+
+#include "common/check.h"
+
+namespace tiangong::sql {
+namespace {
+
+std::string FieldNames(const PlanSchema& schema) {
+  std::string text;
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += schema[i].name;
+  }
+  return text;
+}
+
+std::string ExpressionList(const std::vector<ExprPtr>& expressions, const PlanSchema& schema) {
+  std::string text;
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    if (i > 0) text += ", ";
+    std::string expression = expressions[i]->ToString();
+    text += expression;
+    if (expression != schema[i].name) text += " AS " + schema[i].name;
+  }
+  return text;
+}
+
+PlanSchema SchemaFor(const std::vector<ExprPtr>& expressions, std::vector<std::string> names) {
+  TG_CHECK_EQ(expressions.size(), names.size());
+  PlanSchema schema;
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    schema.push_back({std::move(names[i]), expressions[i]->type()});
+  }
+  return schema;
+}
+
+}  // namespace
+
+DataType SchemaToRowType(const PlanSchema& schema) {
+  std::vector<RowField> fields;
+  for (const PlanField& field : schema) fields.push_back({field.name, field.type});
+  return DataType::Row(std::move(fields), false);
+}
+
+std::string SchemaToString(const PlanSchema& schema) {
+  std::string text = "[";
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += fmt::format("{}: {}", schema[i].name, schema[i].type.ToString());
+  }
+  return text + "]";
+}
+
+bool PlanNode::bounded() const {
+  for (const PlanNodePtr& input : inputs_) {
+    if (!input->bounded()) return false;
+  }
+  return true;
+}
+
+ChangelogMode PlanNode::changelog_mode() const {
+  return inputs_.empty() ? ChangelogMode::InsertOnly() : inputs_[0]->changelog_mode();
+}
+
+TableScanNode::TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
+                             PlanSchema schema, std::vector<std::string> pushed_filters)
+    : PlanNode(PlanNodeKind::kTableScan, std::move(schema), {}),
+      table_name_(std::move(table_name)),
+      source_(std::move(source)),
+      pushed_filters_(std::move(pushed_filters)) {}
+
+std::string TableScanNode::Details() const {
+  std::string details = fmt::format("table=[[{}", table_name_);
+  std::string described = source_->Describe();
+  if (!described.empty()) details += ", " + described;
+  if (!pushed_filters_.empty()) {
+    details += fmt::format(", filter=[{}]", fmt::join(pushed_filters_, ", "));
+  }
+  return details + fmt::format("]], fields=[{}]", FieldNames(schema_));
+}
+
+PlanNodePtr TableScanNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<TableScanNode>(*this);
+  return copy;
+}
+
+ValuesNode::ValuesNode(PlanSchema schema, std::vector<std::vector<Value>> rows)
+    : PlanNode(PlanNodeKind::kValues, std::move(schema), {}), rows_(std::move(rows)) {}
+
+std::string ValuesNode::Details() const {
+  return fmt::format("tuples=[{} row{}], values=[{}]", rows_.size(), rows_.size() == 1 ? "" : "s",
+                     FieldNames(schema_));
+}
+
+PlanNodePtr ValuesNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  return std::make_shared<ValuesNode>(*this);
+}
+
+ProjectNode::ProjectNode(PlanNodePtr input, std::vector<ExprPtr> expressions,
+                         std::vector<std::string> names)
+    : PlanNode(PlanNodeKind::kProject, SchemaFor(expressions, std::move(names)),
+               {std::move(input)}),
+      expressions_(std::move(expressions)) {}
+
+std::string ProjectNode::Details() const { return ExpressionList(expressions_, schema_); }
+
+PlanNodePtr ProjectNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<ProjectNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+FilterNode::FilterNode(PlanNodePtr input, ExprPtr condition)
+    : PlanNode(PlanNodeKind::kFilter, input->schema(), {input}), condition_(std::move(condition)) {}
+
+std::string FilterNode::Details() const {
+  return fmt::format("condition=[{}]", condition_->ToString());
+}
+
+PlanNodePtr FilterNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<FilterNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+CalcNode::CalcNode(PlanNodePtr input, std::vector<ExprPtr> projections,
+                   std::vector<std::string> names, ExprPtr condition)
+    : PlanNode(PlanNodeKind::kCalc, SchemaFor(projections, std::move(names)), {std::move(input)}),
+      projections_(std::move(projections)),
+      condition_(std::move(condition)) {}
+
+std::string CalcNode::Details() const {
+  std::string details = fmt::format("select=[{}]", ExpressionList(projections_, schema_));
+  if (condition_) details += fmt::format(", where=[{}]", condition_->ToString());
+  return details;
+}
+
+PlanNodePtr CalcNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<CalcNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+UnionNode::UnionNode(std::vector<PlanNodePtr> inputs, PlanSchema schema)
+    : PlanNode(PlanNodeKind::kUnion, std::move(schema), std::move(inputs)) {}
+
+std::string UnionNode::Details() const {
+  return fmt::format("all=[true], union=[{}]", FieldNames(schema_));
+}
+
+PlanNodePtr UnionNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<UnionNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+ExchangeNode::ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys)
+    : PlanNode(PlanNodeKind::kExchange, input->schema(), {input}),
+      distribution_(distribution),
+      keys_(std::move(keys)) {}
+
+std::string ExchangeNode::Details() const {
+  switch (distribution_) {
+    case Distribution::kForward:
+      return "distribution=[forward]";
+    case Distribution::kRebalance:
+      return "distribution=[rebalance]";
+    case Distribution::kBroadcast:
+      return "distribution=[broadcast]";
+    case Distribution::kSingleton:
+      return "distribution=[single]";
+    case Distribution::kHash: {
+      std::vector<std::string> names;
+      for (int key : keys_) names.push_back(schema_[key].name);
+      return fmt::format("distribution=[hash[{}]]", fmt::join(names, ", "));
+    }
+  }
+  return "";
+}
+
+PlanNodePtr ExchangeNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<ExchangeNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+SinkNode::SinkNode(PlanNodePtr input, std::string table_name, std::shared_ptr<const TableSink> sink)
+    : PlanNode(PlanNodeKind::kSink, input->schema(), {input}),
+      table_name_(std::move(table_name)),
+      sink_(std::move(sink)) {}
+
+std::string SinkNode::Details() const {
+  if (is_collect()) return fmt::format("fields=[{}]", FieldNames(schema_));
+  std::string described = sink_->Describe();
+  return fmt::format("table=[{}]{}, fields=[{}]", table_name_,
+                     described.empty() ? "" : ", " + described, FieldNames(schema_));
+}
+
+PlanNodePtr SinkNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<SinkNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+namespace {
+
+void ExplainNode(const PlanNodePtr& node, const std::string& prefix, bool last, bool root,
+                 bool with_parallelism, std::string* out) {
+  std::string line = root ? "" : prefix + "+- ";
+  line += fmt::format("{}({})", node->Name(), node->Details());
+  if (with_parallelism && node->parallelism() > 0) {
+    line += fmt::format(", parallelism={}", node->parallelism());
+  }
+  out->append(line).push_back('\n');
+  std::string child_prefix = root ? "" : prefix + (last ? "   " : ":  ");
+  for (size_t i = 0; i < node->inputs().size(); ++i) {
+    ExplainNode(node->inputs()[i], child_prefix, i + 1 == node->inputs().size(), false,
+                with_parallelism, out);
+  }
+}
+
+}  // namespace
+
+std::string ExplainPlan(const PlanNodePtr& root, bool with_parallelism) {
+  std::string out;
+  ExplainNode(root, "", true, true, with_parallelism, &out);
+  return out;
+}
+
+}  // namespace tiangong::sql

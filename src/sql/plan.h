@@ -1,0 +1,207 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/changelog_mode.h"
+#include "connectors/connector.h"
+#include "functions/expression.h"
+#include "types/data_type.h"
+#include "types/value.h"
+
+namespace tiangong::sql {
+
+/// Query plans. The binder produces a logical plan (Project, Filter, Union over
+/// TableScan and Values, ending in a Sink); the optimizer rewrites it into the
+/// physical plan (Calc with push-downs, Exchange between stages, parallelism on
+/// every node). The runtime turns physical plans into tasks.
+/// Plans are immutable and shared.
+
+struct PlanField {
+  std::string name;
+  DataType type;
+};
+using PlanSchema = std::vector<PlanField>;
+
+/// ROW type of a schema, for connectors and formats.
+DataType SchemaToRowType(const PlanSchema& schema);
+/// "[a: INT, b: STRING]"
+std::string SchemaToString(const PlanSchema& schema);
+
+enum class PlanNodeKind {
+  kTableScan,
+  kValues,
+  kProject,
+  kFilter,
+  kCalc,
+  kUnion,
+  kExchange,
+  kSink,
+};
+
+class PlanNode;
+using PlanNodePtr = std::shared_ptr<const PlanNode>;
+
+class PlanNode {
+ public:
+  PlanNode(PlanNodeKind kind, PlanSchema schema, std::vector<PlanNodePtr> inputs)
+      : kind_(kind), schema_(std::move(schema)), inputs_(std::move(inputs)) {}
+  virtual ~PlanNode() = default;
+
+  PlanNodeKind kind() const { return kind_; }
+  const PlanSchema& schema() const { return schema_; }
+  const std::vector<PlanNodePtr>& inputs() const { return inputs_; }
+  const PlanNodePtr& input(size_t index = 0) const { return inputs_[index]; }
+
+  /// Parallel instances at run time; 0 until the optimizer decides.
+  int parallelism() const { return parallelism_; }
+  void set_parallelism(int parallelism) { parallelism_ = parallelism; }
+
+  /// True when every source below is bounded.
+  virtual bool bounded() const;
+  virtual ChangelogMode changelog_mode() const;
+
+  /// "Calc", "TableSourceScan", ...: the name EXPLAIN shows.
+  virtual std::string Name() const = 0;
+  /// "select=[a, b], where=[...]".
+  virtual std::string Details() const = 0;
+
+  /// A copy of this node over other inputs.
+  virtual PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const = 0;
+
+ protected:
+  PlanNodeKind kind_;
+  PlanSchema schema_;
+  std::vector<PlanNodePtr> inputs_;
+  int parallelism_ = 0;
+};
+
+/// Reads a table through its connector. The schema is the source's produced
+/// columns (after projection push-down).
+class TableScanNode final : public PlanNode {
+ public:
+  TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
+                PlanSchema schema, std::vector<std::string> pushed_filters = {});
+  const std::string& table_name() const { return table_name_; }
+  const std::shared_ptr<const TableSource>& source() const { return source_; }
+  const std::vector<std::string>& pushed_filters() const { return pushed_filters_; }
+
+  bool bounded() const override { return source_->bounded(); }
+  ChangelogMode changelog_mode() const override { return source_->changelog_mode(); }
+  std::string Name() const override { return "TableSourceScan"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::string table_name_;
+  std::shared_ptr<const TableSource> source_;
+  std::vector<std::string> pushed_filters_;
+};
+
+/// Literal rows (VALUES); bounded, one instance.
+class ValuesNode final : public PlanNode {
+ public:
+  ValuesNode(PlanSchema schema, std::vector<std::vector<Value>> rows);
+  const std::vector<std::vector<Value>>& rows() const { return rows_; }
+  bool bounded() const override { return true; }
+  ChangelogMode changelog_mode() const override { return ChangelogMode::InsertOnly(); }
+  std::string Name() const override { return "Values"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<std::vector<Value>> rows_;
+};
+
+class ProjectNode final : public PlanNode {
+ public:
+  ProjectNode(PlanNodePtr input, std::vector<ExprPtr> expressions, std::vector<std::string> names);
+  const std::vector<ExprPtr>& expressions() const { return expressions_; }
+  std::string Name() const override { return "Project"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<ExprPtr> expressions_;
+};
+
+class FilterNode final : public PlanNode {
+ public:
+  FilterNode(PlanNodePtr input, ExprPtr condition);
+  const ExprPtr& condition() const { return condition_; }
+  std::string Name() const override { return "Filter"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  ExprPtr condition_;
+};
+
+/// A fused filter and projection: rows where `condition` (if any) is TRUE,
+/// projected through `projections`.
+class CalcNode final : public PlanNode {
+ public:
+  CalcNode(PlanNodePtr input, std::vector<ExprPtr> projections, std::vector<std::string> names,
+           ExprPtr condition);
+  const std::vector<ExprPtr>& projections() const { return projections_; }
+  const ExprPtr& condition() const { return condition_; }
+  std::string Name() const override { return "Calc"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<ExprPtr> projections_;
+  ExprPtr condition_;
+};
+
+/// UNION ALL of inputs with identical column types.
+class UnionNode final : public PlanNode {
+ public:
+  UnionNode(std::vector<PlanNodePtr> inputs, PlanSchema schema);
+  std::string Name() const override { return "Union"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+};
+
+/// How rows move between stages of different parallelism or partitioning.
+enum class Distribution { kForward, kRebalance, kHash, kBroadcast, kSingleton };
+
+class ExchangeNode final : public PlanNode {
+ public:
+  ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys = {});
+  Distribution distribution() const { return distribution_; }
+  const std::vector<int>& keys() const { return keys_; }
+  std::string Name() const override { return "Exchange"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  Distribution distribution_;
+  std::vector<int> keys_;
+};
+
+/// Writes into a table through its connector, or (when `sink` is null) returns
+/// the rows to the client that ran the query (a standalone SELECT).
+class SinkNode final : public PlanNode {
+ public:
+  SinkNode(PlanNodePtr input, std::string table_name, std::shared_ptr<const TableSink> sink);
+  const std::string& table_name() const { return table_name_; }
+  const std::shared_ptr<const TableSink>& sink() const { return sink_; }
+  bool is_collect() const { return sink_ == nullptr; }
+  std::string Name() const override { return is_collect() ? "Collect" : "Sink"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::string table_name_;
+  std::shared_ptr<const TableSink> sink_;
+};
+
+/// The plan tree as EXPLAIN shows it, one node per line:
+///   Sink(table=[...], fields=[a, b])
+///   +- Calc(select=[...])
+///      +- TableSourceScan(table=[[...]], fields=[...])
+std::string ExplainPlan(const PlanNodePtr& root, bool with_parallelism = false);
+
+}  // namespace tiangong::sql
