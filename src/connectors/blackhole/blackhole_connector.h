@@ -1,0 +1,12 @@
+#pragma once
+
+#include <memory>
+
+#include "connectors/connector.h"
+
+namespace tiangong {
+
+/// 'connector' = 'blackhole'.
+std::unique_ptr<ConnectorFactory> MakeBlackholeConnectorFactory();
+
+}  // namespace tiangong

@@ -1,0 +1,20 @@
+#include "connectors/builtin_connectors.h"
+
+#include "connectors/blackhole/blackhole_connector.h"
+#include "connectors/datagen/datagen_connector.h"
+#include "connectors/print/print_connector.h"
+
+namespace tiangong {
+
+const ConnectorRegistry& BuiltinConnectors() {
+  static const ConnectorRegistry registry = [] {
+    ConnectorRegistry built;
+    built.Add(MakeBlackholeConnectorFactory());
+    built.Add(MakeDatagenConnectorFactory());
+    built.Add(MakePrintConnectorFactory());
+    return built;
+  }();
+  return registry;
+}
+
+}  // namespace tiangong

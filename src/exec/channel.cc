@@ -1,0 +1,59 @@
+#include "exec/channel.h"
+
+namespace tiangong {
+
+Status Channel::Push(StreamElement element) {
+  std::unique_lock<std::mutex> lock(gate_->mutex_);
+  not_full_.wait(lock, [&] {
+    return queue_.size() < capacity_ || gate_->cancellation_->cancelled();
+  });
+  if (gate_->cancellation_->cancelled()) return Status::Cancelled("job cancelled");
+  queue_.push_back(std::move(element));
+  lock.unlock();
+  gate_->not_empty_.notify_one();
+  return Status::OK();
+}
+
+void Channel::WakeProducer() {
+  std::lock_guard<std::mutex> lock(gate_->mutex_);
+  not_full_.notify_all();
+}
+
+InputGate::InputGate(const CancellationFlag* cancellation, size_t num_channels, size_t capacity)
+    : cancellation_(cancellation) {
+  for (size_t i = 0; i < num_channels; ++i) {
+    channels_.push_back(std::make_unique<Channel>(this, capacity));
+  }
+}
+
+Result<InputGate::Item> InputGate::Next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    if (cancellation_->cancelled()) return Status::Cancelled("job cancelled");
+    if (finished_channels_ == channels_.size()) return Item{0, EndOfInput{}};
+    bool consumed = false;
+    for (size_t step = 0; step < channels_.size() && !consumed; ++step) {
+      size_t index = (next_channel_ + step) % channels_.size();
+      Channel& channel = *channels_[index];
+      if (channel.queue_.empty()) continue;
+      StreamElement element = std::move(channel.queue_.front());
+      channel.queue_.pop_front();
+      channel.not_full_.notify_one();
+      next_channel_ = index + 1;
+      if (!std::holds_alternative<EndOfInput>(element)) return Item{index, std::move(element)};
+      // One channel ended; the gate ends when all have (checked at the loop top).
+      channel.finished_ = true;
+      ++finished_channels_;
+      consumed = true;
+    }
+    if (!consumed) not_empty_.wait(lock);
+  }
+}
+
+void InputGate::WakeAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  not_empty_.notify_all();
+  for (auto& channel : channels_) channel->not_full_.notify_all();
+}
+
+}  // namespace tiangong

@@ -1,0 +1,108 @@
+#include "exec/exchange_output.h"
+
+#include <xxhash.h>
+
+namespace tiangong {
+
+ExchangeOutput::ExchangeOutput(sql::Distribution distribution, std::vector<Channel*> targets,
+                               std::vector<int> keys, int subtask_index)
+    : distribution_(distribution),
+      targets_(std::move(targets)),
+      keys_(std::move(keys)),
+      // Start round-robin at a different place in every subtask.
+      next_target_(static_cast<size_t>(subtask_index)) {}
+
+Status ExchangeOutput::Emit(Batch batch) {
+  if (batch.empty()) return Status::OK();
+  switch (distribution_) {
+    case sql::Distribution::kForward:
+    case sql::Distribution::kSingleton:
+      return targets_[0]->Push(std::move(batch));
+    case sql::Distribution::kRebalance: {
+      Channel* target = targets_[next_target_ % targets_.size()];
+      ++next_target_;
+      return target->Push(std::move(batch));
+    }
+    case sql::Distribution::kBroadcast:
+      for (Channel* target : targets_) RETURN_NOT_OK(target->Push(batch));
+      return Status::OK();
+    case sql::Distribution::kHash:
+      return EmitHashed(batch);
+  }
+  return Status::Internal("unknown distribution");
+}
+
+Status ExchangeOutput::EmitHashed(const Batch& batch) {
+  std::vector<uint64_t> hashes = HashRows(batch, keys_);
+  std::vector<std::vector<uint32_t>> rows(targets_.size());
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    rows[hashes[i] % targets_.size()].push_back(static_cast<uint32_t>(i));
+  }
+  for (size_t t = 0; t < targets_.size(); ++t) {
+    if (rows[t].empty()) continue;
+    if (rows[t].size() == batch.num_rows()) {
+      RETURN_NOT_OK(targets_[t]->Push(batch));
+    } else {
+      RETURN_NOT_OK(targets_[t]->Push(batch.Gather(rows[t].data(), rows[t].size())));
+    }
+  }
+  return Status::OK();
+}
+
+Status ExchangeOutput::EmitWatermark(Watermark watermark) {
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(watermark));
+  return Status::OK();
+}
+
+Status ExchangeOutput::Finish() {
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(EndOfInput{}));
+  return Status::OK();
+}
+
+namespace {
+
+uint64_t HashValue(const Vector& vector, size_t row, uint64_t seed) {
+  if (vector.IsNull(row)) return XXH3_64bits_withSeed("\\0null", 5, seed);
+  size_t slot = vector.Index(row);
+  switch (vector.kind()) {
+    case PhysicalKind::kString: {
+      std::string_view text = vector.values<std::string_view>()[slot];
+      return XXH3_64bits_withSeed(text.data(), text.size(), seed);
+    }
+    case PhysicalKind::kList:
+    case PhysicalKind::kStruct: {
+      uint64_t hash = seed;
+      if (vector.kind() == PhysicalKind::kStruct) {
+        for (size_t c = 0; c < vector.num_children(); ++c) {
+          hash = HashValue(vector.child(c), row, hash);
+        }
+      } else {
+        for (uint32_t e = vector.offsets()[slot]; e < vector.offsets()[slot + 1]; ++e) {
+          for (size_t c = 0; c < vector.num_children(); ++c) {
+            hash = HashValue(vector.child(c), e, hash);
+          }
+        }
+      }
+      return hash;
+    }
+    default: {
+      size_t width = PhysicalWidth(vector.kind());
+      const uint8_t* bytes = vector.values<uint8_t>() + slot * width;
+      return XXH3_64bits_withSeed(bytes, width, seed);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<uint64_t> HashRows(const Batch& batch, const std::vector<int>& keys) {
+  std::vector<uint64_t> hashes(batch.num_rows(), 0);
+  for (size_t i = 0; i < batch.num_rows(); ++i) {
+    uint64_t hash = 0;
+    for (int key : keys) hash = HashValue(*batch.column(key), i, hash);
+    hashes[i] = hash;
+  }
+  return hashes;
+}
+
+}  // namespace tiangong

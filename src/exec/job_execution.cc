@@ -1,0 +1,268 @@
+#include "exec/job_execution.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "exec/calc_operator.h"
+#include "exec/exchange_output.h"
+#include "exec/sink_operator.h"
+
+namespace tiangong {
+
+struct JobExecution::Subtask {
+  const Stage* stage;
+  int index;
+  std::vector<SourceSplit> splits;
+  ConnectorMetrics source_metrics;
+  ConnectorMetrics sink_metrics;
+  bool ends_in_sink = false;
+};
+
+namespace {
+
+// The output of a stage that ends in a sink: nothing follows.
+class NoOutput final : public Output {
+ public:
+  Status Emit(Batch batch) override { return Status::Internal("a sink has no output"); }
+  Status EmitWatermark(Watermark watermark) override { return Status::OK(); }
+  Status Finish() override { return Status::OK(); }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<JobExecution>> JobExecution::Start(const sql::PlannedJob& job,
+                                                          ExecutionOptions options) {
+  std::unique_ptr<JobExecution> execution(new JobExecution());
+  execution->options_ = std::move(options);
+  RETURN_NOT_OK(execution->Prepare(job));
+  execution->Launch();
+  return execution;
+}
+
+JobExecution::~JobExecution() {
+  if (!joined_) {
+    Cancel();
+    for (std::thread& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+}
+
+Status JobExecution::Prepare(const sql::PlannedJob& job) {
+  job_name_ = job.name;
+  function_context_ = job.function_context;
+  ASSIGN_OR_RAISE(stages_, BuildStages(job.physical_roots));
+  if (job.is_query && !options_.collect_sink) {
+    return Status::Internal("a query needs a collect sink to return its rows to");
+  }
+  gates_.resize(stages_.size());
+  input_offsets_.resize(stages_.size());
+  for (const Stage& stage : stages_) {
+    if (stage.inputs.empty()) continue;
+    size_t channels = 0;
+    for (const StageInput& input : stage.inputs) {
+      input_offsets_[stage.id].push_back(channels);
+      channels += input.distribution == sql::Distribution::kForward
+                      ? 1
+                      : static_cast<size_t>(stages_[input.upstream_stage].parallelism);
+    }
+    for (int i = 0; i < stage.parallelism; ++i) {
+      gates_[stage.id].push_back(
+          std::make_unique<InputGate>(&cancellation_, channels, options_.channel_capacity));
+    }
+  }
+  for (const Stage& stage : stages_) {
+    std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
+    if (stage.source) {
+      ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
+      for (size_t s = 0; s < splits.size(); ++s) {
+        assigned[s % stage.parallelism].push_back(std::move(splits[s]));
+      }
+    }
+    for (int i = 0; i < stage.parallelism; ++i) {
+      auto subtask = std::make_unique<Subtask>();
+      subtask->stage = &stage;
+      subtask->index = i;
+      subtask->splits = std::move(assigned[i]);
+      subtask->ends_in_sink = !stage.operators.empty() &&
+                              stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
+      subtasks_.push_back(std::move(subtask));
+    }
+  }
+  return Status::OK();
+}
+
+void JobExecution::Launch() {
+  started_ = std::chrono::steady_clock::now();
+  for (auto& subtask : subtasks_) {
+    threads_.emplace_back([this, raw = subtask.get()] { RunSubtask(raw); });
+  }
+}
+
+void JobExecution::RunSubtask(Subtask* subtask) {
+  Status status = RunSubtaskBody(subtask);
+  if (!status.ok() && status.code() != StatusCode::kCancelled) {
+    RecordFailure(status.WithContext(fmt::format("{} (subtask {}/{})", subtask->stage->name,
+                                                 subtask->index + 1,
+                                                 subtask->stage->parallelism)));
+  }
+}
+
+Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask) {
+  const Stage& stage = *subtask->stage;
+  std::vector<std::unique_ptr<Operator>> operators;
+  for (const sql::PlanNodePtr& node : stage.operators) {
+    if (node->kind() == sql::PlanNodeKind::kCalc) {
+      operators.push_back(std::make_unique<CalcOperator>(static_cast<const sql::CalcNode&>(*node)));
+      continue;
+    }
+    const auto& sink_node = static_cast<const sql::SinkNode&>(*node);
+    const TableSink& sink = sink_node.is_collect() ? *options_.collect_sink : *sink_node.sink();
+    WriterContext context;
+    context.subtask_index = subtask->index;
+    context.parallelism = stage.parallelism;
+    context.job_name = job_name_;
+    context.function_context = function_context_;
+    context.metrics = &subtask->sink_metrics;
+    ASSIGN_OR_RAISE(std::unique_ptr<SinkWriter> writer, sink.CreateWriter(context));
+    operators.push_back(std::make_unique<SinkOperator>(
+        fmt::format("{}({})", sink_node.Name(), sink_node.Details()), std::move(writer),
+        &subtask->sink_metrics));
+  }
+  std::unique_ptr<Output> tail;
+  if (stage.downstream_stage < 0) {
+    tail = std::make_unique<NoOutput>();
+  } else {
+    const Stage& downstream = stages_[stage.downstream_stage];
+    size_t offset = input_offsets_[downstream.id][stage.downstream_input];
+    std::vector<Channel*> targets;
+    if (stage.distribution == sql::Distribution::kForward) {
+      targets.push_back(gates_[downstream.id][subtask->index]->channel(offset));
+    } else if (stage.distribution == sql::Distribution::kSingleton) {
+      targets.push_back(gates_[downstream.id][0]->channel(offset + subtask->index));
+    } else {
+      for (int j = 0; j < downstream.parallelism; ++j) {
+        targets.push_back(gates_[downstream.id][j]->channel(offset + subtask->index));
+      }
+    }
+    tail = std::make_unique<ExchangeOutput>(stage.distribution, std::move(targets), stage.keys,
+                                            subtask->index);
+  }
+  return std::make_unique<OperatorChain>(std::move(operators), std::move(tail));
+}
+
+Status JobExecution::RunSubtaskBody(Subtask* subtask) {
+  ASSIGN_OR_RAISE(std::unique_ptr<OperatorChain> chain, BuildChain(subtask));
+  OperatorContext context{job_name_, subtask->index, subtask->stage->parallelism,
+                          &function_context_};
+  Status status = chain->Open(context);
+  if (status.ok()) {
+    status = subtask->stage->source ? RunSource(subtask, chain.get())
+                                    : RunInputs(subtask, chain.get());
+  }
+  Status closed = chain->Close();
+  return status.ok() ? closed : status;
+}
+
+Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
+  const Stage& stage = *subtask->stage;
+  ReaderContext context;
+  context.subtask_index = subtask->index;
+  context.parallelism = stage.parallelism;
+  context.batch_size = options_.batch_size;
+  context.metrics = &subtask->source_metrics;
+  ASSIGN_OR_RAISE(std::unique_ptr<SourceReader> reader, stage.source->CreateReader(context));
+  RETURN_NOT_OK(reader->Open());
+  reader->AddSplits(std::move(subtask->splits));
+  Status status;
+  while (!cancellation_.cancelled() && !stop_requested()) {
+    Batch batch;
+    Result<ReadResult> read = reader->Next(&batch);
+    if (!read.ok()) {
+      status = read.status();
+      break;
+    }
+    if (read->status == ReadStatus::kEnd) break;
+    if (read->status == ReadStatus::kNoData) {
+      Pause(read->retry_after);
+      continue;
+    }
+    subtask->source_metrics.records.fetch_add(static_cast<int64_t>(batch.num_rows()),
+                                              std::memory_order_relaxed);
+    status = chain->Process(std::move(batch));
+    if (!status.ok()) break;
+  }
+  if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
+  Status closed = reader->Close();
+  if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");
+  return status.ok() ? closed : status;
+}
+
+Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
+  InputGate& gate = *gates_[subtask->stage->id][subtask->index];
+  while (true) {
+    ASSIGN_OR_RAISE(InputGate::Item item, gate.Next());
+    if (auto* batch = std::get_if<Batch>(&item.element)) {
+      RETURN_NOT_OK(chain->Process(std::move(*batch)));
+    } else if (auto* watermark = std::get_if<Watermark>(&item.element)) {
+      RETURN_NOT_OK(chain->ProcessWatermark(*watermark));
+    } else {
+      return chain->Finish();
+    }
+  }
+}
+
+void JobExecution::RecordFailure(const Status& status) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_.ok()) return;
+    failure_ = status;
+  }
+  spdlog::error("Job '{}' failed: {}", job_name_, status.message());
+  Cancel();
+}
+
+void JobExecution::Cancel() {
+  cancellation_.Cancel();
+  for (auto& stage_gates : gates_) {
+    for (auto& gate : stage_gates) gate->WakeAll();
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_.notify_all();
+}
+
+void JobExecution::Stop() {
+  stop_requested_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(mutex_);
+  wake_.notify_all();
+}
+
+void JobExecution::Pause(std::chrono::microseconds duration) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  wake_.wait_for(lock, duration, [&] { return stop_requested() || cancellation_.cancelled(); });
+}
+
+Result<JobSummary> JobExecution::Wait() {
+  for (std::thread& thread : threads_) thread.join();
+  joined_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_.ok()) {
+      return Status(failure_.code(), fmt::format("Job '{}' failed: {}", job_name_,
+                                                 failure_.message()));
+    }
+  }
+  if (cancellation_.cancelled()) return Status::Cancelled("Job '{}' was cancelled", job_name_);
+  JobSummary summary;
+  for (const auto& subtask : subtasks_) {
+    summary.records_in += subtask->source_metrics.records.load();
+    summary.records_skipped += subtask->source_metrics.records_skipped.load();
+    summary.records_out += subtask->sink_metrics.records.load();
+  }
+  summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started_);
+  summary.stopped = stop_requested();
+  return summary;
+}
+
+}  // namespace tiangong

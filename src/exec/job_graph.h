@@ -1,0 +1,43 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "connectors/connector.h"
+#include "sql/plan.h"
+
+namespace tiangong {
+
+/// An input of a stage: rows from another stage over an exchange.
+struct StageInput {
+  int upstream_stage;
+  sql::Distribution distribution;
+};
+
+/// A chain of plan nodes that runs in one thread per parallel subtask: a head (a
+/// source, or input channels from other stages), operators (Calc, Sink), and an
+/// optional exchange to the next stage.
+struct Stage {
+  int id = 0;
+  int parallelism = 1;
+  std::string name;
+  /// Set when the stage starts at a source.
+  std::shared_ptr<const TableSource> source;
+  /// Set when the stage starts at input channels.
+  std::vector<StageInput> inputs;
+  /// Calc and Sink nodes, from the head upward.
+  std::vector<sql::PlanNodePtr> operators;
+  /// Where the output goes when the stage does not end in a sink.
+  int downstream_stage = -1;
+  int downstream_input = -1;
+  sql::Distribution distribution = sql::Distribution::kForward;
+  std::vector<int> keys;
+};
+
+/// Splits physical plans into stages at exchanges and unions. A stage's id is
+/// its index; stages that feed others come after them.
+Result<std::vector<Stage>> BuildStages(const std::vector<sql::PlanNodePtr>& roots);
+
+}  // namespace tiangong

@@ -1,0 +1,77 @@
+#include "exec/operator.h"
+
+namespace tiangong {
+
+// The output of operator i: forwards into operator i + 1.
+class OperatorChain::Link final : public Output {
+ public:
+  Link(Operator* next, Output* next_output) : next_(next), next_output_(next_output) {}
+  Status Emit(Batch batch) override { return next_->ProcessBatch(std::move(batch), next_output_); }
+  Status EmitWatermark(Watermark watermark) override {
+    return next_->ProcessWatermark(watermark, next_output_);
+  }
+  Status Finish() override { return next_->Finish(next_output_); }
+
+ private:
+  Operator* next_;
+  Output* next_output_;
+};
+
+OperatorChain::OperatorChain(std::vector<std::unique_ptr<Operator>> operators,
+                             std::unique_ptr<Output> tail)
+    : operators_(std::move(operators)), tail_(std::move(tail)) {
+  // Build from the end so each link knows the output of the operator it feeds.
+  links_.resize(operators_.empty() ? 0 : operators_.size() - 1);
+  Output* downstream = tail_.get();
+  for (size_t i = operators_.size(); i-- > 1;) {
+    links_[i - 1] = std::make_unique<Link>(operators_[i].get(), downstream);
+    downstream = links_[i - 1].get();
+  }
+}
+
+OperatorChain::~OperatorChain() = default;
+
+Status OperatorChain::Open(const OperatorContext& context) {
+  for (auto& op : operators_) {
+    Status status = op->Open(context);
+    if (!status.ok()) return status.WithContext(op->name());
+  }
+  return Status::OK();
+}
+
+Status OperatorChain::Process(Batch batch) {
+  if (operators_.empty()) return tail_->Emit(std::move(batch));
+  return operators_[0]->ProcessBatch(std::move(batch),
+                                     links_.empty() ? tail_.get() : links_[0].get());
+}
+
+Status OperatorChain::ProcessWatermark(Watermark watermark) {
+  if (operators_.empty()) return tail_->EmitWatermark(watermark);
+  return operators_[0]->ProcessWatermark(watermark,
+                                         links_.empty() ? tail_.get() : links_[0].get());
+}
+
+Status OperatorChain::Finish() {
+  if (operators_.empty()) return tail_->Finish();
+  return operators_[0]->Finish(links_.empty() ? tail_.get() : links_[0].get());
+}
+
+Status OperatorChain::Close() {
+  Status first;
+  for (auto& op : operators_) {
+    Status status = op->Close();
+    if (!status.ok() && first.ok()) first = status.WithContext(op->name());
+  }
+  return first;
+}
+
+std::string OperatorChain::Describe() const {
+  std::string text;
+  for (const auto& op : operators_) {
+    if (!text.empty()) text += " -> ";
+    text += op->name();
+  }
+  return text;
+}
+
+}  // namespace tiangong

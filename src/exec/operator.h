@@ -1,0 +1,76 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "exec/stream_element.h"
+#include "functions/function_context.h"
+#include "types/batch.h"
+
+namespace tiangong {
+
+/// Where an operator sends what it produces: the next operator of its chain, an
+/// exchange to the next stage, or nothing (sinks).
+class Output {
+ public:
+  virtual ~Output() = default;
+  virtual Status Emit(Batch batch) = 0;
+  virtual Status EmitWatermark(Watermark watermark) = 0;
+  /// No more output will follow.
+  virtual Status Finish() = 0;
+};
+
+/// Facts about the subtask an operator instance runs in.
+struct OperatorContext {
+  std::string job_name;
+  int subtask_index = 0;
+  int parallelism = 1;
+  const FunctionContext* function_context = nullptr;  // not owned; outlives the job
+};
+
+/// A step of a pipeline that consumes and produces batches. Each parallel
+/// subtask has its own instance, driven by one thread: Open, then any number of
+/// ProcessBatch/ProcessWatermark calls, then Finish once all input has
+/// arrived, then Close (always, also after a failure).
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  /// For logs and errors: "Calc(select=[...])".
+  virtual std::string name() const = 0;
+  virtual Status Open(const OperatorContext& context) { return Status::OK(); }
+  virtual Status ProcessBatch(Batch batch, Output* output) = 0;
+  virtual Status ProcessWatermark(Watermark watermark, Output* output) {
+    return output->EmitWatermark(watermark);
+  }
+  virtual Status Finish(Output* output) { return output->Finish(); }
+  virtual Status Close() { return Status::OK(); }
+};
+
+/// Operators that run one after another in one thread, each feeding the next,
+/// the last feeding `tail`.
+class OperatorChain {
+ public:
+  OperatorChain(std::vector<std::unique_ptr<Operator>> operators, std::unique_ptr<Output> tail);
+  ~OperatorChain();
+
+  Status Open(const OperatorContext& context);
+  /// Pushes a batch into the first operator.
+  Status Process(Batch batch);
+  Status ProcessWatermark(Watermark watermark);
+  Status Finish();
+  /// Closes every operator; returns the first error.
+  Status Close();
+  /// "Calc(...) -> Sink(...)".
+  std::string Describe() const;
+
+ private:
+  class Link;
+
+  std::vector<std::unique_ptr<Operator>> operators_;
+  std::unique_ptr<Output> tail_;
+  std::vector<std::unique_ptr<Link>> links_;  // links_[i] feeds operators_[i + 1]
+};
+
+}  // namespace tiangong

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <memory>
+
+#include "connectors/connector.h"
+#include "exec/operator.h"
+
+namespace tiangong {
+
+/// The end of a pipeline: hands batches to a connector's SinkWriter and counts
+/// the rows written.
+class SinkOperator final : public Operator {
+ public:
+  SinkOperator(std::string name, std::unique_ptr<SinkWriter> writer, ConnectorMetrics* metrics)
+      : name_(std::move(name)), writer_(std::move(writer)), metrics_(metrics) {}
+
+  std::string name() const override { return name_; }
+  Status Open(const OperatorContext& context) override { return writer_->Open(); }
+  Status ProcessBatch(Batch batch, Output* output) override;
+  Status ProcessWatermark(Watermark watermark, Output* output) override { return Status::OK(); }
+  Status Finish(Output* output) override;
+  Status Close() override { return writer_->Close(); }
+
+ private:
+  std::string name_;
+  std::unique_ptr<SinkWriter> writer_;
+  ConnectorMetrics* metrics_;  // not owned
+};
+
+}  // namespace tiangong
