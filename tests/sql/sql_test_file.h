@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace tiangong {
+
+/// One step of a SQL logic test file.
+///
+///   statement ok            the SQL (one or more statements) succeeds; INSERT jobs
+///   <sql lines>             run to completion
+///
+///   statement error <text>  the SQL fails with an error containing <text>
+///   <sql lines>
+///
+///   query [rowsort]         the last statement is a SELECT whose rows, in Flink's
+///   <sql lines>             print form (+I[1, a]), are exactly the lines after
+///   ----                    "----" (sorted first with rowsort, for parallel or
+///   <expected rows>         unordered results)
+///
+///   query error <text>      the query fails (at planning or at run time) with an
+///   <sql lines>             error containing <text>
+///
+///   file <name>             creates ${TEST_DIR}/<name> with the lines up to "EOF"
+///   <content lines>
+///   EOF
+///
+///   output <path> [rowsort] the files under ${TEST_DIR}/<path> (a file, or every
+///   <expected lines>        visible file of a directory) hold exactly these lines
+///
+/// Records end at a blank line. Lines starting with '#' between records are
+/// comments. ${TEST_DIR} in SQL is a fresh directory per test file.
+struct SqlTestRecord {
+  enum class Kind { kStatementOk, kStatementError, kQuery, kQueryError, kFile, kOutput };
+  Kind kind;
+  int line = 0;  // where the record starts
+  std::string sql;
+  std::string expected_error;
+  bool rowsort = false;
+  std::string path;
+  std::vector<std::string> expected;  // rows, file lines
+};
+
+Result<std::vector<SqlTestRecord>> ParseSqlTestFile(const std::string& text);
+
+}  // namespace tiangong
