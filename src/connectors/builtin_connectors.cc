@@ -2,6 +2,7 @@
 
 #include "connectors/blackhole/blackhole_connector.h"
 #include "connectors/datagen/datagen_connector.h"
+#include "connectors/filesystem/filesystem_connector.h"
 #include "connectors/print/print_connector.h"
 
 namespace tiangong {
@@ -11,6 +12,7 @@ const ConnectorRegistry& BuiltinConnectors() {
     ConnectorRegistry built;
     built.Add(MakeBlackholeConnectorFactory());
     built.Add(MakeDatagenConnectorFactory());
+    built.Add(MakeFilesystemConnectorFactory());
     built.Add(MakePrintConnectorFactory());
     return built;
   }();

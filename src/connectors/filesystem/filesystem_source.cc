@@ -1,0 +1,279 @@
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "connectors/filesystem/filesystem_options.h"
+
+namespace tiangong {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kReadChunk = 1 << 20;
+
+bool IsHidden(const fs::path& path) {
+  std::string name = path.filename().string();
+  return name.empty() || name[0] == '.' || name[0] == '_';
+}
+
+// Every visible file under `root` (or `root` itself when it is a file), sorted.
+Result<std::vector<std::string>> ListFiles(const std::string& root, const std::string& table) {
+  std::error_code error;
+  fs::file_status status = fs::status(root, error);
+  if (error || !fs::exists(status)) {
+    return Status::IOError("Table {}: path '{}' does not exist", table, root);
+  }
+  std::vector<std::string> files;
+  if (fs::is_regular_file(status)) {
+    files.push_back(root);
+    return files;
+  }
+  for (fs::recursive_directory_iterator it(root, error), end; it != end; it.increment(error)) {
+    if (error) break;
+    if (IsHidden(it->path())) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) files.push_back(it->path().string());
+  }
+  if (error) return Status::IOError("Table {}: cannot list '{}': {}", table, root, error.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A file being read: the position is the byte offset of the next line.
+struct FileSplit {
+  std::string path;
+  int64_t offset = 0;
+  int64_t line = 0;  // lines before `offset`
+};
+
+// "offset:line"
+std::string EncodeState(const FileSplit& split) {
+  return fmt::format("{}:{}", split.offset, split.line);
+}
+
+FileSplit DecodeSplit(const SourceSplit& split) {
+  FileSplit file{split.id, 0, 0};
+  size_t colon = split.state.find(':');
+  if (colon != std::string::npos) {
+    file.offset = std::stoll(split.state.substr(0, colon));
+    file.line = std::stoll(split.state.substr(colon + 1));
+  }
+  return file;
+}
+
+class FilesystemReader final : public SourceReader {
+ public:
+  FilesystemReader(std::shared_ptr<const FilesystemTable> table, std::unique_ptr<RecordDecoder> decoder,
+                   const ReaderContext& context)
+      : table_(std::move(table)),
+        decoder_(std::move(decoder)),
+        builder_(table_->row_type),
+        batch_size_(context.batch_size),
+        subtask_(context.subtask_index),
+        parallelism_(context.parallelism),
+        metrics_(context.metrics) {}
+
+  ~FilesystemReader() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+
+  void AddSplits(std::vector<SourceSplit> splits) override {
+    for (const SourceSplit& split : splits) {
+      pending_.push_back(DecodeSplit(split));
+      seen_.insert(split.id);
+    }
+  }
+
+  Result<ReadResult> Next(Batch* batch) override {
+    while (builder_.num_rows() < batch_size_) {
+      if (!current_) {
+        if (pending_.empty()) break;
+        current_ = pending_.front();
+        pending_.erase(pending_.begin());
+        RETURN_NOT_OK(OpenCurrent());
+      }
+      ASSIGN_OR_RAISE(bool more, ReadLines());
+      if (!more) CloseCurrent();
+    }
+    if (builder_.num_rows() > 0) {
+      *batch = builder_.Build();
+      return ReadResult{ReadStatus::kBatch};
+    }
+    if (table_->monitor_interval.count() == 0) return ReadResult{ReadStatus::kEnd};
+    // Monitoring: look for new files owned by this subtask.
+    auto now = std::chrono::steady_clock::now();
+    if (now >= next_listing_) {
+      next_listing_ = now + table_->monitor_interval;
+      RETURN_NOT_OK(DiscoverFiles());
+      if (!pending_.empty()) return ReadResult{ReadStatus::kNoData, std::chrono::microseconds(0)};
+    }
+    return ReadResult{ReadStatus::kNoData,
+                      std::chrono::duration_cast<std::chrono::microseconds>(next_listing_ - now)};
+  }
+
+  std::vector<SourceSplit> SnapshotSplits() const override {
+    std::vector<SourceSplit> splits;
+    if (current_) splits.push_back(SourceSplit{current_->path, EncodeState(*current_)});
+    for (const FileSplit& split : pending_) splits.push_back(SourceSplit{split.path, EncodeState(split)});
+    return splits;
+  }
+
+ private:
+  Status DiscoverFiles() {
+    ASSIGN_OR_RAISE(std::vector<std::string> files, ListFiles(table_->path, table_->table_name));
+    for (const std::string& path : files) {
+      if (seen_.count(path) > 0) continue;
+      uint64_t owner = XXH3_64bits(path.data(), path.size()) % static_cast<uint64_t>(parallelism_);
+      if (owner != static_cast<uint64_t>(subtask_)) continue;
+      seen_.insert(path);
+      pending_.push_back(FileSplit{path, 0, 0});
+    }
+    return Status::OK();
+  }
+
+  Status OpenCurrent() {
+    file_ = std::fopen(current_->path.c_str(), "rb");
+    if (file_ == nullptr) {
+      return Status::IOError("Table {}: cannot open '{}': {}", table_->table_name, current_->path,
+                             std::strerror(errno));
+    }
+    if (current_->offset > 0 && std::fseek(file_, current_->offset, SEEK_SET) != 0) {
+      return Status::IOError("Table {}: cannot seek to {} in '{}'", table_->table_name,
+                             current_->offset, current_->path);
+    }
+    buffer_.clear();
+    buffer_start_ = 0;
+    at_end_ = false;
+    return Status::OK();
+  }
+
+  void CloseCurrent() {
+    if (file_ != nullptr) std::fclose(file_);
+    file_ = nullptr;
+    current_.reset();
+  }
+
+  // Decodes lines into the builder until the batch is full; false at the file's end.
+  Result<bool> ReadLines() {
+    while (builder_.num_rows() < batch_size_) {
+      const char* begin = buffer_.data() + buffer_start_;
+      size_t available = buffer_.size() - buffer_start_;
+      const char* newline = static_cast<const char*>(std::memchr(begin, '\n', available));
+      if (newline == nullptr) {
+        if (at_end_) {
+          if (available == 0) return false;
+          // The last line has no line break.
+          RETURN_NOT_OK(DecodeLine(std::string_view(begin, available), available));
+          buffer_start_ = buffer_.size();
+          continue;
+        }
+        RETURN_NOT_OK(Refill());
+        continue;
+      }
+      size_t length = static_cast<size_t>(newline - begin);
+      RETURN_NOT_OK(DecodeLine(std::string_view(begin, length), length + 1));
+      buffer_start_ += length + 1;
+    }
+    return true;
+  }
+
+  Status Refill() {
+    buffer_.erase(0, buffer_start_);
+    buffer_start_ = 0;
+    size_t old_size = buffer_.size();
+    buffer_.resize(old_size + kReadChunk);
+    size_t read = std::fread(buffer_.data() + old_size, 1, kReadChunk, file_);
+    buffer_.resize(old_size + read);
+    if (read < kReadChunk) {
+      if (std::ferror(file_)) {
+        return Status::IOError("Table {}: cannot read '{}': {}", table_->table_name,
+                               current_->path, std::strerror(errno));
+      }
+      at_end_ = true;
+    }
+    metrics_->bytes.fetch_add(static_cast<int64_t>(read), std::memory_order_relaxed);
+    return Status::OK();
+  }
+
+  Status DecodeLine(std::string_view line, size_t consumed) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++current_->line;
+    Result<DecodeStatus> decoded = decoder_->Decode(line, &builder_);
+    if (!decoded.ok()) {
+      return Status::DataError("Table {}: file '{}', line {}: {}", table_->table_name,
+                               current_->path, current_->line, decoded.status().message());
+    }
+    if (*decoded == DecodeStatus::kSkipped) {
+      metrics_->records_skipped.fetch_add(1, std::memory_order_relaxed);
+    }
+    current_->offset += static_cast<int64_t>(consumed);
+    return Status::OK();
+  }
+
+  std::shared_ptr<const FilesystemTable> table_;
+  std::unique_ptr<RecordDecoder> decoder_;
+  BatchBuilder builder_;
+  size_t batch_size_;
+  int subtask_;
+  int parallelism_;
+  ConnectorMetrics* metrics_;  // not owned
+  std::vector<FileSplit> pending_;
+  std::optional<FileSplit> current_;
+  std::set<std::string> seen_;
+  std::FILE* file_ = nullptr;
+  std::string buffer_;
+  size_t buffer_start_ = 0;
+  bool at_end_ = false;
+  std::chrono::steady_clock::time_point next_listing_;
+};
+
+class FilesystemSource final : public TableSource {
+ public:
+  explicit FilesystemSource(std::shared_ptr<const FilesystemTable> table)
+      : table_(std::move(table)) {}
+
+  const DataType& produced_type() const override { return table_->row_type; }
+  bool bounded() const override { return table_->monitor_interval.count() == 0; }
+
+  std::string Describe() const override {
+    return fmt::format("path=[{}], format=[{}]", table_->path, table_->format->identifier());
+  }
+
+  Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const override {
+    std::vector<SourceSplit> splits;
+    // A monitoring source discovers every file in its readers.
+    if (!bounded()) return splits;
+    ASSIGN_OR_RAISE(std::vector<std::string> files, ListFiles(table_->path, table_->table_name));
+    for (const std::string& file : files) splits.push_back(SourceSplit{file, "0:0"});
+    return splits;
+  }
+
+  Result<std::unique_ptr<SourceReader>> CreateReader(const ReaderContext& context) const override {
+    ASSIGN_OR_RAISE(std::unique_ptr<RecordDecoder> decoder,
+                    table_->format->CreateDecoder(table_->row_type, table_->format_options,
+                                                  table_->function_context));
+    return std::unique_ptr<SourceReader>(
+        std::make_unique<FilesystemReader>(table_, std::move(decoder), context));
+  }
+
+ private:
+  std::shared_ptr<const FilesystemTable> table_;
+};
+
+}  // namespace
+
+std::unique_ptr<TableSource> MakeFilesystemSource(std::shared_ptr<const FilesystemTable> table) {
+  return std::make_unique<FilesystemSource>(std::move(table));
+}
+
+}  // namespace tiangong
