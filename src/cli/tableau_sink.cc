@@ -134,6 +134,7 @@ class TableauPrinter {
       size_t width = DisplayWidth(headers_[c]);
       if (!batch_mode_) {
         width = std::max(width, c == 0 ? size_t{2} : TypeWidth(schema_[c - 1].type));
+        if (c > 0 && schema_[c - 1].type.nullable()) width = std::max(width, kNull.size());
       }
       widths_.push_back(std::min(std::max(width, size_t{1}), std::max(kMaxColumnWidth, width)));
     }

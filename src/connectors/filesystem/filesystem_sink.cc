@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kFlushThreshold = 1 << 20;
+constexpr size_t kFileBuffer = 1 << 20;
 
 std::string RandomUuid() {
   std::random_device device;
@@ -29,7 +29,8 @@ std::string RandomUuid() {
 }
 
 // Writes part files; a file is hidden ('.part-...inprogress') while it is being
-// written and gets its final name when it rolls or the input ends.
+// written and gets its final name when it rolls or the input ends. Each batch
+// goes to the file as it arrives (through the stream's buffer).
 class FilesystemWriter final : public SinkWriter {
  public:
   FilesystemWriter(std::shared_ptr<const FilesystemTable> table,
@@ -60,7 +61,7 @@ class FilesystemWriter final : public SinkWriter {
       if (!encoded.ok()) return encoded.WithContext(fmt::format("Table {}", table_->table_name));
       buffer_.push_back('\n');
     }
-    if (buffer_.size() >= kFlushThreshold) RETURN_NOT_OK(FlushBuffer());
+    RETURN_NOT_OK(FlushBuffer());
     bool too_big = bytes_in_file_ + static_cast<int64_t>(buffer_.size()) >= table_->rolling_file_size;
     bool too_old = file_ != nullptr &&
                    std::chrono::steady_clock::now() - opened_at_ >= table_->rollover_interval;
@@ -82,6 +83,7 @@ class FilesystemWriter final : public SinkWriter {
         return Status::IOError("Table {}: cannot create '{}': {}", table_->table_name,
                                in_progress_, std::strerror(errno));
       }
+      std::setvbuf(file_, nullptr, _IOFBF, kFileBuffer);
       opened_at_ = std::chrono::steady_clock::now();
       bytes_in_file_ = 0;
     }
