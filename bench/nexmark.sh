@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs Nexmark queries on Tiangong: the unchanged query files from
+# ../shared/bench/nexmark/queries, the `nexmark` generator (ddl_gen.sql) at
+# maximum speed, into the queries' blackhole sinks. Prints, per query, the
+# events, the wall time, the CPU time, events/s and events/s per core
+# (events ÷ CPU seconds, i.e. per core actually busy).
+#
+# Usage: bench/nexmark.sh [-n EVENTS] [-p PARALLELISM] [QUERY...]
+#   bench/nexmark.sh -n 50000000 q0 q1 q2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=20000000
+parallelism=1
+while getopts "n:p:" option; do
+  case $option in
+    n) events=$OPTARG ;;
+    p) parallelism=$OPTARG ;;
+    *) echo "usage: $0 [-n EVENTS] [-p PARALLELISM] [QUERY...]"; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+queries=("$@")
+[ ${#queries[@]} -gt 0 ] || queries=(q0 q1 q2)
+
+queries_dir=${NEXMARK_QUERIES:-../shared/bench/nexmark/queries}
+[ -d "$queries_dir" ] || { echo "Nexmark queries not found in $queries_dir (set NEXMARK_QUERIES)"; exit 1; }
+
+export TIANGONG_BUILD_DIR=build-release TIANGONG_BUILD_TYPE=Release
+scripts/build tiangong >/dev/null
+tiangong=build-release/tiangong
+
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "Events per query: $events, parallelism: $parallelism"
+printf '%-6s %12s %9s %9s %14s %16s\n' query events wall_s cpu_s events/s events/s/core
+for query in "${queries[@]}"; do
+  script=$(mktemp)
+  cat "$queries_dir/ddl_gen.sql" <(echo ";") "$queries_dir/ddl_views.sql" <(echo ";") \
+    "$queries_dir/$query.sql" > "$script"
+  log=$(mktemp)
+  TIMEFORMAT='%R %U %S'
+  { time "$tiangong" run "$script" \
+      -D TPS=1000000000 -D EVENTS_NUM="$events" -D PERSON_PROPORTION=1 \
+      -D AUCTION_PROPORTION=3 -D BID_PROPORTION=46 -D NEXMARK_TABLE=datagen \
+      -D parallelism.default="$parallelism" > "$log" 2>&1 ; } 2> "$log.time"
+  read -r wall user system < "$log.time"
+  if ! grep -q "records in" "$log"; then
+    echo "$query failed:"; cat "$log"; exit 1
+  fi
+  awk -v q="$query" -v n="$events" -v wall="$wall" -v user="$user" -v sys="$system" 'BEGIN {
+    cpu = user + sys;
+    printf "%-6s %12d %9.2f %9.2f %14.0f %16.0f\n", q, n, wall, cpu, n / wall, n / cpu }'
+  rm -f "$script" "$log" "$log.time"
+done
