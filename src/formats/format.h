@@ -32,8 +32,11 @@ class RecordDecoder {
   virtual ~RecordDecoder() = default;
   /// Decodes `record` and appends its row to `builder` (one value per column,
   /// then FinishRow). On a bad record it appends nothing and returns a DataError
-  /// that names the column and the value and says why, or kSkipped when the
-  /// format ignores parse errors. Callers add where the record came from.
+  /// that names the column and the value and says why. With the format's
+  /// 'ignore-parse-errors', as in Flink, a field that does not convert becomes
+  /// NULL and the row is kept, and a record that cannot be read at all (not
+  /// JSON, an unclosed quote) appends nothing and returns kSkipped. Callers add
+  /// where the record came from.
   virtual Result<DecodeStatus> Decode(std::string_view record, BatchBuilder* builder) = 0;
 };
 
