@@ -145,6 +145,7 @@ enum class TimeUnit : uint8_t {
   kSecond,
   kMillisecond,
   kMicrosecond,
+  kNanosecond,    // EXTRACT only
   kDayOfWeek,     // DOW: Sunday = 1 ... Saturday = 7
   kIsoDayOfWeek,  // ISODOW: Monday = 1 ... Sunday = 7
   kDayOfYear,     // DOY
@@ -171,6 +172,7 @@ inline constexpr NamedTimeUnit kTimeUnitNames[] = {
     {"SECOND", TimeUnit::kSecond},
     {"MILLISECOND", TimeUnit::kMillisecond},
     {"MICROSECOND", TimeUnit::kMicrosecond},
+    {"NANOSECOND", TimeUnit::kNanosecond},
     {"DOW", TimeUnit::kDayOfWeek},
     {"ISODOW", TimeUnit::kIsoDayOfWeek},
     {"DOY", TimeUnit::kDayOfYear},
@@ -1246,6 +1248,7 @@ Result<BoundScalarFunction> BindUnixTimestamp(std::span<const ArgumentInfo> args
       "UNIX_TIMESTAMP()", "UNIX_TIMESTAMP(<STRING>)", "UNIX_TIMESTAMP(<STRING>, <STRING>)"};
   RETURN_NOT_OK(CheckStringArguments("UNIX_TIMESTAMP", args, 0, 2, kSignatures));
   if (args.empty()) {
+    // Flink reads the clock here even in batch mode.
     auto kernel = MakeKernel(
         [](const KernelContext& context, std::span<const VectorPtr>) -> Result<VectorPtr> {
           MutableVectorPtr out = Vector::MakeConstant(context.result_type, context.num_rows);
@@ -1575,19 +1578,25 @@ class ZoneCache final : public KernelState {
 
   /// The zone named `name`; valid until the next call.
   Result<const TimeZone*> Get(std::string_view name) {
+    if (last_ < entries_.size() && entries_[last_].first == name) return &entries_[last_].second;
     for (size_t i = 0; i < entries_.size(); ++i) {
-      if (entries_[i].first == name) return &entries_[i].second;
+      if (entries_[i].first == name) {
+        last_ = i;
+        return &entries_[i].second;
+      }
     }
     Result<TimeZone> zone = LoadJavaTimeZone(name);
     if (!zone.ok()) return Status::DataError("CONVERT_TZ: {}", zone.status().message());
     if (entries_.size() == kMaxEntries) entries_.erase(entries_.begin());
     entries_.emplace_back(std::string(name), zone.MoveValue());
-    return &entries_.back().second;
+    last_ = entries_.size() - 1;
+    return &entries_[last_].second;
   }
 
  private:
   static constexpr size_t kMaxEntries = 64;
   std::vector<std::pair<std::string, TimeZone>> entries_;
+  size_t last_ = 0;
 };
 
 Result<BoundScalarFunction> BindConvertTz(std::span<const ArgumentInfo> args) {
@@ -1651,9 +1660,10 @@ Result<BoundScalarFunction> BindConvertTz(std::span<const ArgumentInfo> args) {
 
 enum class ClockValue { kInstant, kLocalTimestamp, kLocalDate, kLocalTime };
 
-// Streaming jobs read the clock for every batch (which is as fine as Flink's
-// per-record reading: a batch is processed at one instant); batch jobs use the
-// query's start for every row. CURRENT_ROW_TIMESTAMP reads the clock in both.
+// Streaming jobs read the clock once per batch, which stands in for Flink's
+// reading per record; batch jobs use the query's start for every row.
+// CURRENT_ROW_TIMESTAMP reads the clock in both. The values have millisecond
+// precision, as in Flink.
 ScalarFunction ClockFunction(std::string name, ClockValue value, DataType type,
                              bool per_record_in_batch_mode = false) {
   std::vector<std::string> signatures = {name + "()"};
@@ -1669,7 +1679,6 @@ ScalarFunction ClockFunction(std::string name, ClockValue value, DataType type,
               int64_t now = function_context.batch_mode && !per_record_in_batch_mode
                                 ? function_context.query_start_micros
                                 : ClockMicros();
-              // The functions' precision is milliseconds.
               now = FloorDiv(now, kMicrosPerMilli) * kMicrosPerMilli;
               int64_t local = function_context.local_time_zone.ToLocal(now);
               MutableVectorPtr out = Vector::MakeConstant(context.result_type, context.num_rows);
@@ -1704,7 +1713,7 @@ bool IsDateUnit(TimeUnit unit) {
 }
 
 // The `unit` field of the local date-time `micros`, as Flink's DateTimeUtils
-// computes it; MILLISECOND and MICROSECOND are within the second.
+// computes it; MILLISECOND, MICROSECOND and NANOSECOND are within the second.
 int64_t ExtractField(TimeUnit unit, int64_t micros) {
   CivilDateTime civil = CivilFromMicros(micros);
   int64_t year = civil.date.year;
@@ -1741,6 +1750,8 @@ int64_t ExtractField(TimeUnit unit, int64_t micros) {
       return civil.micros / kMicrosPerMilli;
     case TimeUnit::kMicrosecond:
       return civil.micros;
+    case TimeUnit::kNanosecond:
+      return civil.micros * 1000;
     case TimeUnit::kDayOfWeek:
       return DayOfWeekFromSunday(days) + 1;
     case TimeUnit::kIsoDayOfWeek:
@@ -1810,7 +1821,7 @@ Result<BoundScalarFunction> BindExtractUnit(std::string_view name, TimeUnit unit
   }
   if (id == TypeId::kTime) {
     // Flink: "unit YEAR can not be applied to time variable".
-    if (unit < TimeUnit::kHour || unit > TimeUnit::kMicrosecond) return unsupported();
+    if (unit < TimeUnit::kHour || unit > TimeUnit::kNanosecond) return unsupported();
     auto kernel =
         MakeKernel([unit, value_index](const KernelContext& context,
                                        std::span<const VectorPtr> values) -> Result<VectorPtr> {
@@ -1968,7 +1979,7 @@ DataType TimestampAddType(TimeUnit unit, const DataType& type, bool nullable) {
 
 // x + count units, on local microseconds. Months clamp the day to the month's end.
 int64_t AddUnits(TimeUnit unit, int64_t micros, int64_t count) {
-  if (!IsFixedLengthUnit(unit) && unit != TimeUnit::kMicrosecond) {
+  if (!IsFixedLengthUnit(unit)) {
     return AddMonthsToMicros(
         micros, std::clamp(count, -kMaxYear * 12, kMaxYear * 12) * MonthsPerUnit(unit));
   }
@@ -2006,7 +2017,7 @@ Result<BoundScalarFunction> BindTimestampAdd(std::span<const ArgumentInfo> args)
           // Whole days and months do not change a time of day.
           return VectorPtr(BinaryLoop<int64_t, int32_t, int32_t>(
               count, value, out, n, [unit](int64_t units, int32_t millis) {
-                if (!IsFixedLengthUnit(unit) && unit != TimeUnit::kMicrosecond) return millis;
+                if (!IsFixedLengthUnit(unit)) return millis;
                 int64_t micros = AddUnits(unit, millis * kMicrosPerMilli, units);
                 return static_cast<int32_t>(FloorMod(micros, kMicrosPerDay) / kMicrosPerMilli);
               }));

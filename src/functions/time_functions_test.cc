@@ -427,20 +427,33 @@ TEST(TimeFunctionsTest, ClockFunctionsInStreamingModeReadTheClock) {
 TEST(TimeFunctionsTest, ExtractFromATimestamp) {
   TestArgument value = Timestamp("2006-06-05 13:14:15.123456", 6);  // a Monday
   std::vector<std::pair<std::string, std::string>> expected = {
-      {"YEAR", "2006"},       {"QUARTER", "2"},
-      {"MONTH", "6"},         {"WEEK", "23"},
-      {"DAY", "5"},           {"HOUR", "13"},
-      {"MINUTE", "14"},       {"SECOND", "15"},
-      {"MILLISECOND", "123"}, {"MICROSECOND", "123456"},
-      {"DOW", "2"},           {"ISODOW", "1"},
-      {"DOY", "156"},         {"DECADE", "200"},
-      {"CENTURY", "21"},      {"MILLENNIUM", "3"},
-      {"ISOYEAR", "2006"},    {"EPOCH", "1149513255"},
+      {"YEAR", "2006"},
+      {"QUARTER", "2"},
+      {"MONTH", "6"},
+      {"WEEK", "23"},
+      {"DAY", "5"},
+      {"HOUR", "13"},
+      {"MINUTE", "14"},
+      {"SECOND", "15"},
+      {"MILLISECOND", "123"},
+      {"MICROSECOND", "123456"},
+      {"NANOSECOND", "123456000"},
+      {"DOW", "2"},
+      {"ISODOW", "1"},
+      {"DOY", "156"},
+      {"DECADE", "200"},
+      {"CENTURY", "21"},
+      {"MILLENNIUM", "3"},
+      {"ISOYEAR", "2006"},
+      {"EPOCH", "1149513255"},
   };
   for (const auto& [unit, result] : expected) {
     EXPECT_EQ(Eval("EXTRACT", {String(unit), value}), result) << unit;
   }
   EXPECT_EQ(Eval("EXTRACT", {String("day"), value}), "5");
+  // The SQL binder passes the unit as a CHAR literal.
+  EXPECT_EQ(Eval("EXTRACT", {Literal(DataType::Char(4, false), Value::String("HOUR")), value}),
+            "13");
   EXPECT_EQ(TypeOf("EXTRACT", {String("DAY"), value}), "BIGINT NOT NULL");
 }
 
