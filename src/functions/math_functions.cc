@@ -231,23 +231,29 @@ T Signum(T value) {
 // Applies `op` to every value of a numeric vector of the result's type.
 // `decimal_op(unscaled)` handles DECIMAL.
 template <typename Generic, typename DecimalOp>
-VectorPtr NumericMap(const Vector& in, const DataType& type, size_t n, Generic generic,
+VectorPtr NumericMap(const Vector& in, const DataType& type, size_t num_rows, Generic generic,
                      DecimalOp decimal_op) {
   switch (PhysicalKindOf(type.id())) {
     case PhysicalKind::kInt8:
-      return UnaryLoop<int8_t, int8_t>(in, type, n, [&](int8_t v) { return generic(v); });
+      return UnaryLoop<int8_t, int8_t>(in, type, num_rows,
+                                       [&](int8_t value) { return generic(value); });
     case PhysicalKind::kInt16:
-      return UnaryLoop<int16_t, int16_t>(in, type, n, [&](int16_t v) { return generic(v); });
+      return UnaryLoop<int16_t, int16_t>(in, type, num_rows,
+                                         [&](int16_t value) { return generic(value); });
     case PhysicalKind::kInt32:
-      return UnaryLoop<int32_t, int32_t>(in, type, n, [&](int32_t v) { return generic(v); });
+      return UnaryLoop<int32_t, int32_t>(in, type, num_rows,
+                                         [&](int32_t value) { return generic(value); });
     case PhysicalKind::kInt64:
-      return UnaryLoop<int64_t, int64_t>(in, type, n, [&](int64_t v) { return generic(v); });
+      return UnaryLoop<int64_t, int64_t>(in, type, num_rows,
+                                         [&](int64_t value) { return generic(value); });
     case PhysicalKind::kFloat:
-      return UnaryLoop<float, float>(in, type, n, [&](float v) { return generic(v); });
+      return UnaryLoop<float, float>(in, type, num_rows,
+                                     [&](float value) { return generic(value); });
     case PhysicalKind::kDouble:
-      return UnaryLoop<double, double>(in, type, n, [&](double v) { return generic(v); });
+      return UnaryLoop<double, double>(in, type, num_rows,
+                                       [&](double value) { return generic(value); });
     default:
-      return UnaryLoop<Int128, Int128>(in, type, n, decimal_op);
+      return UnaryLoop<Int128, Int128>(in, type, num_rows, decimal_op);
   }
 }
 
@@ -286,12 +292,14 @@ ScalarFunction SameTypeFunction(std::string name, bool sign) {
                                      std::span<const VectorPtr> values) -> Result<VectorPtr> {
           if (sign) {
             return NumericMap(
-                *values[0], context.result_type, context.num_rows, [](auto v) { return Signum(v); },
-                [one](Int128 v) -> Int128 { return v > 0 ? one : (v < 0 ? -one : 0); });
+                *values[0], context.result_type, context.num_rows,
+                [](auto value) { return Signum(value); },
+                [one](Int128 value) -> Int128 { return value > 0 ? one : (value < 0 ? -one : 0); });
           }
           return NumericMap(
               *values[0], context.result_type, context.num_rows,
-              [](auto v) { return AbsoluteValue(v); }, [](Int128 v) { return v < 0 ? -v : v; });
+              [](auto value) { return AbsoluteValue(value); },
+              [](Int128 value) { return value < 0 ? -value : value; });
         });
         return BoundScalarFunction{type, {}, kernel, {}};
       }};
@@ -318,8 +326,8 @@ Result<BoundScalarFunction> BindNumericFloorCeil(const std::string& name, bool c
                                     std::span<const VectorPtr> values) -> Result<VectorPtr> {
       return NumericMap(
           *values[0], context.result_type, context.num_rows,
-          [ceil](auto v) { return ceil ? std::ceil(v) : std::floor(v); },
-          [](Int128 v) { return v; });
+          [ceil](auto value) { return ceil ? std::ceil(value) : std::floor(value); },
+          [](Int128 value) { return value; });
     });
     return BoundScalarFunction{type, {}, kernel, {}};
   }
@@ -328,14 +336,14 @@ Result<BoundScalarFunction> BindNumericFloorCeil(const std::string& name, bool c
   Int128 divisor = PowerOfTen(type.scale());
   auto kernel = MakeKernel([ceil, divisor](const KernelContext& context,
                                            std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    return VectorPtr(
-        UnaryLoop<Int128, Int128>(*values[0], context.result_type, context.num_rows, [=](Int128 v) {
-          Int128 quotient = v / divisor;
-          Int128 remainder = v % divisor;
-          if (ceil && remainder > 0) ++quotient;
-          if (!ceil && remainder < 0) --quotient;
-          return quotient;
-        }));
+    return VectorPtr(UnaryLoop<Int128, Int128>(*values[0], context.result_type, context.num_rows,
+                                               [=](Int128 unscaled) {
+                                                 Int128 quotient = unscaled / divisor;
+                                                 Int128 remainder = unscaled % divisor;
+                                                 if (ceil && remainder > 0) ++quotient;
+                                                 if (!ceil && remainder < 0) --quotient;
+                                                 return quotient;
+                                               }));
   });
   return BoundScalarFunction{result, {}, kernel, {}};
 }
@@ -446,16 +454,17 @@ DataType RoundedDecimalType(int precision, int scale, int64_t places, bool nulla
 }
 
 template <typename T>
-VectorPtr RoundValues(const Vector& values, const Vector& places, const DataType& type, size_t n,
-                      RoundingMode mode) {
+VectorPtr RoundValues(const Vector& values, const Vector& places, const DataType& type,
+                      size_t num_rows, RoundingMode mode) {
   if constexpr (std::is_floating_point_v<T>) {
-    return BinaryLoop<T, int32_t, T>(values, places, type, n, [mode](T value, int32_t digits) {
-      return static_cast<T>(RoundFloating(value, digits, mode));
-    });
+    return BinaryLoop<T, int32_t, T>(values, places, type, num_rows,
+                                     [mode](T value, int32_t digits) {
+                                       return static_cast<T>(RoundFloating(value, digits, mode));
+                                     });
   } else {
-    return BinaryLoop<T, int32_t, T>(values, places, type, n, [mode](T value, int32_t digits) {
-      return RoundInteger(value, digits, mode);
-    });
+    return BinaryLoop<T, int32_t, T>(
+        values, places, type, num_rows,
+        [mode](T value, int32_t digits) { return RoundInteger(value, digits, mode); });
   }
 }
 
@@ -516,10 +525,10 @@ ScalarFunction RoundingFunction(std::string name, RoundingMode mode) {
         auto kernel = MakeKernel(
             [mode, has_places, kind](const KernelContext& context,
                                      std::span<const VectorPtr> values) -> Result<VectorPtr> {
-              size_t n = context.num_rows;
+              size_t num_rows = context.num_rows;
               VectorPtr places = has_places ? values[1] : nullptr;
               if (!has_places) {
-                MutableVectorPtr zero = Vector::MakeConstant(DataType::Int(false), n);
+                MutableVectorPtr zero = Vector::MakeConstant(DataType::Int(false), num_rows);
                 zero->mutable_values<int32_t>()[0] = 0;
                 places = zero;
               }
@@ -527,17 +536,17 @@ ScalarFunction RoundingFunction(std::string name, RoundingMode mode) {
               const DataType& out = context.result_type;
               switch (kind) {
                 case PhysicalKind::kInt8:
-                  return RoundValues<int8_t>(in, *places, out, n, mode);
+                  return RoundValues<int8_t>(in, *places, out, num_rows, mode);
                 case PhysicalKind::kInt16:
-                  return RoundValues<int16_t>(in, *places, out, n, mode);
+                  return RoundValues<int16_t>(in, *places, out, num_rows, mode);
                 case PhysicalKind::kInt32:
-                  return RoundValues<int32_t>(in, *places, out, n, mode);
+                  return RoundValues<int32_t>(in, *places, out, num_rows, mode);
                 case PhysicalKind::kInt64:
-                  return RoundValues<int64_t>(in, *places, out, n, mode);
+                  return RoundValues<int64_t>(in, *places, out, num_rows, mode);
                 case PhysicalKind::kFloat:
-                  return RoundValues<float>(in, *places, out, n, mode);
+                  return RoundValues<float>(in, *places, out, num_rows, mode);
                 default:
-                  return RoundValues<double>(in, *places, out, n, mode);
+                  return RoundValues<double>(in, *places, out, num_rows, mode);
               }
             });
         return BoundScalarFunction{result, casts, kernel, {}};
@@ -615,19 +624,19 @@ class RandomKernel final : public ScalarKernel {
 
   Result<VectorPtr> Evaluate(const KernelContext& context,
                              std::span<const VectorPtr> args) const override {
-    size_t n = context.num_rows;
-    if (null_seed_) return VectorPtr(Vector::MakeNullConstant(context.result_type, n));
+    size_t num_rows = context.num_rows;
+    if (null_seed_) return VectorPtr(Vector::MakeNullConstant(context.result_type, num_rows));
     JavaRandom& random = static_cast<RandomState*>(context.state)->random;
-    MutableVectorPtr out = Vector::Make(context.result_type, n);
+    MutableVectorPtr out = Vector::Make(context.result_type, num_rows);
     if (!integer_) {
       double* values = out->mutable_values<double>();
-      for (size_t i = 0; i < n; ++i) values[i] = random.NextDouble();
+      for (size_t i = 0; i < num_rows; ++i) values[i] = random.NextDouble();
       return VectorPtr(out);
     }
     const Vector& bound = *args.back();
-    PropagateNulls({&bound}, n, out.get());
+    PropagateNulls({&bound}, num_rows, out.get());
     int32_t* values = out->mutable_values<int32_t>();
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < num_rows; ++i) {
       values[i] = 0;
       if (out->IsNull(i)) continue;
       int32_t limit = bound.ValueAt<int32_t>(i);

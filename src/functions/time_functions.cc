@@ -497,8 +497,8 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, Patte
     return Status::Validation("Invalid date-time pattern '{}': {}", pattern, reason);
   };
   for (size_t i = 0; i < pattern.size();) {
-    char c = pattern[i];
-    if (c == '\'') {
+    char character = pattern[i];
+    if (character == '\'') {
       if (i + 1 < pattern.size() && pattern[i + 1] == '\'') {
         add_literal("'");
         i += 2;
@@ -523,58 +523,63 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, Patte
       i = position + 1;
       continue;
     }
-    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!letter) {
-      if (date_time_formatter && (c == '[' || c == ']' || c == '{' || c == '}' || c == '#')) {
-        return invalid(fmt::format("'{}' is reserved (optional sections are not supported)", c));
+    bool is_letter =
+        (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z');
+    if (!is_letter) {
+      if (date_time_formatter && (character == '[' || character == ']' || character == '{' ||
+                                  character == '}' || character == '#')) {
+        return invalid(
+            fmt::format("'{}' is reserved (optional sections are not supported)", character));
       }
       add_literal(pattern.substr(i, 1));
       ++i;
       continue;
     }
     int count = 0;
-    while (i < pattern.size() && pattern[i] == c) {
+    while (i < pattern.size() && pattern[i] == character) {
       ++count;
       ++i;
     }
-    bool supported = std::string_view("GyYMLwWDdEaHkKhmsSZX").find(c) != std::string_view::npos ||
-                     c == 'u' || (c == 'F' && !date_time_formatter) ||
-                     (c == 'x' && date_time_formatter);
-    if (!supported) return invalid(fmt::format("the pattern letter '{}' is not supported", c));
-    if ((c == 'X' || c == 'x') && count > 3) {
-      return invalid(fmt::format("'{}' may repeat at most 3 times", c));
+    bool supported =
+        std::string_view("GyYMLwWDdEaHkKhmsSZX").find(character) != std::string_view::npos ||
+        character == 'u' || (character == 'F' && !date_time_formatter) ||
+        (character == 'x' && date_time_formatter);
+    if (!supported)
+      return invalid(fmt::format("the pattern letter '{}' is not supported", character));
+    if ((character == 'X' || character == 'x') && count > 3) {
+      return invalid(fmt::format("'{}' may repeat at most 3 times", character));
     }
-    if (c == 'S' && date_time_formatter && count > 9) {
+    if (character == 'S' && date_time_formatter && count > 9) {
       return invalid("'S' may repeat at most 9 times");
     }
     Element element;
-    element.letter = c;
+    element.letter = character;
     element.count = count;
     compiled.elements_.push_back(element);
-    if (c == 'Z' || c == 'X' || c == 'x') compiled.has_zone_letters_ = true;
+    if (character == 'Z' || character == 'X' || character == 'x') compiled.has_zone_letters_ = true;
   }
 
   // Parsing widths, and the longest text Format() writes.
   std::vector<Element>& elements = compiled.elements_;
   for (size_t i = 0; i < elements.size(); ++i) {
     Element& element = elements[i];
-    char c = element.letter;
-    if (c == 0) {
+    char letter = element.letter;
+    if (letter == 0) {
       compiled.max_size_ += element.literal_size;
       continue;
     }
-    if (c == 'M' || c == 'L' || c == 'E') {
+    if (letter == 'M' || letter == 'L' || letter == 'E') {
       compiled.max_size_ += std::max<size_t>(element.count, 9);
-    } else if (c == 'Z' || c == 'X' || c == 'x') {
+    } else if (letter == 'Z' || letter == 'X' || letter == 'x') {
       compiled.max_size_ += 9;  // "GMT+08:00"
     } else {
       compiled.max_size_ += std::max<size_t>(element.count, 20);
     }
     if (!compiled.IsNumeric(element)) continue;
     bool next_is_numeric = i + 1 < elements.size() && compiled.IsNumeric(elements[i + 1]);
-    bool year = c == 'y' || c == 'u' || c == 'Y';
+    bool year = letter == 'y' || letter == 'u' || letter == 'Y';
     if (date_time_formatter) {
-      element.fixed_width = c == 'S' || (year ? element.count == 2 : element.count >= 2);
+      element.fixed_width = letter == 'S' || (year ? element.count == 2 : element.count >= 2);
       if (year && element.count > 2) element.min_digits = element.count;
     } else {
       element.fixed_width = next_is_numeric;
@@ -1835,28 +1840,28 @@ Result<BoundScalarFunction> BindExtractUnit(std::string_view name, TimeUnit unit
   if (id == TypeId::kDate && !IsDateUnit(unit) && unit != TimeUnit::kEpoch) {
     return unsupported();
   }
-  auto kernel =
-      MakeKernel([unit, id, value_index](const KernelContext& context,
-                                         std::span<const VectorPtr> values) -> Result<VectorPtr> {
-        const Vector& in = *values[value_index];
-        const DataType& out = context.result_type;
-        size_t n = context.num_rows;
-        if (id == TypeId::kDate) {
-          return VectorPtr(UnaryLoop<int32_t, int64_t>(in, out, n, [unit](int32_t days) {
-            return ExtractField(unit, days * kMicrosPerDay);
-          }));
-        }
-        if (id == TypeId::kTimestamp) {
-          return VectorPtr(UnaryLoop<int64_t, int64_t>(
-              in, out, n, [unit](int64_t micros) { return ExtractField(unit, micros); }));
-        }
-        // TIMESTAMP_LTZ: fields in the session time zone; EPOCH is the instant's.
-        const TimeZone& zone = context.function_context.local_time_zone;
-        return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, n, [unit, &zone](int64_t micros) {
-          return unit == TimeUnit::kEpoch ? FloorDiv(micros, kMicrosPerSecond)
-                                          : ExtractField(unit, zone.ToLocal(micros));
-        }));
-      });
+  auto kernel = MakeKernel([unit, id, value_index](
+                               const KernelContext& context,
+                               std::span<const VectorPtr> values) -> Result<VectorPtr> {
+    const Vector& in = *values[value_index];
+    const DataType& out = context.result_type;
+    size_t num_rows = context.num_rows;
+    if (id == TypeId::kDate) {
+      return VectorPtr(UnaryLoop<int32_t, int64_t>(in, out, num_rows, [unit](int32_t days) {
+        return ExtractField(unit, days * kMicrosPerDay);
+      }));
+    }
+    if (id == TypeId::kTimestamp) {
+      return VectorPtr(UnaryLoop<int64_t, int64_t>(
+          in, out, num_rows, [unit](int64_t micros) { return ExtractField(unit, micros); }));
+    }
+    // TIMESTAMP_LTZ: fields in the session time zone; EPOCH is the instant's.
+    const TimeZone& zone = context.function_context.local_time_zone;
+    return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, num_rows, [unit, &zone](int64_t micros) {
+      return unit == TimeUnit::kEpoch ? FloorDiv(micros, kMicrosPerSecond)
+                                      : ExtractField(unit, zone.ToLocal(micros));
+    }));
+  });
   return BoundScalarFunction{result, {}, kernel, {}};
 }
 
@@ -1905,25 +1910,26 @@ Result<BoundScalarFunction> BindTemporalFloorCeil(const std::string& name, bool 
                                        std::span<const VectorPtr> values) -> Result<VectorPtr> {
     const Vector& in = *values[0];
     const DataType& out = context.result_type;
-    size_t n = context.num_rows;
+    size_t num_rows = context.num_rows;
     switch (id) {
       case TypeId::kDate:
-        return VectorPtr(UnaryLoop<int32_t, int32_t>(in, out, n, [&round](int32_t days) {
+        return VectorPtr(UnaryLoop<int32_t, int32_t>(in, out, num_rows, [&round](int32_t days) {
           return static_cast<int32_t>(FloorDiv(round(days * kMicrosPerDay), kMicrosPerDay));
         }));
       case TypeId::kTime:
         // CEIL(TIME '23:59:30' TO MINUTE) wraps to midnight.
-        return VectorPtr(UnaryLoop<int32_t, int32_t>(in, out, n, [&round](int32_t millis) {
+        return VectorPtr(UnaryLoop<int32_t, int32_t>(in, out, num_rows, [&round](int32_t millis) {
           return static_cast<int32_t>(FloorMod(round(millis * kMicrosPerMilli), kMicrosPerDay) /
                                       kMicrosPerMilli);
         }));
       case TypeId::kTimestamp:
-        return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, n, round));
+        return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, num_rows, round));
       default: {
         // TIMESTAMP_LTZ: rounded in the session time zone.
         const TimeZone& zone = context.function_context.local_time_zone;
-        return VectorPtr(UnaryLoop<int64_t, int64_t>(
-            in, out, n, [&](int64_t micros) { return zone.ToUtc(round(zone.ToLocal(micros))); }));
+        return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, num_rows, [&](int64_t micros) {
+          return zone.ToUtc(round(zone.ToLocal(micros)));
+        }));
       }
     }
   });
@@ -1955,7 +1961,7 @@ void AddTemporalFloorCeil(FunctionRegistry* registry, const std::string& name, b
 
 // TIMESTAMPADD ---------------------------------------------------------------------
 
-// Flink's result type of TIMESTAMPADD(unit, n, x) (its SqlTimestampAddFunction).
+// Flink's result type of TIMESTAMPADD(unit, num_rows, x) (its SqlTimestampAddFunction).
 DataType TimestampAddType(TimeUnit unit, const DataType& type, bool nullable) {
   TypeId id = type.id();
   switch (unit) {
@@ -2012,11 +2018,11 @@ Result<BoundScalarFunction> BindTimestampAdd(std::span<const ArgumentInfo> args)
         const Vector& count = *values[1];
         const Vector& value = *values[2];
         const DataType& out = context.result_type;
-        size_t n = context.num_rows;
+        size_t num_rows = context.num_rows;
         if (id == TypeId::kTime) {
           // Whole days and months do not change a time of day.
           return VectorPtr(BinaryLoop<int64_t, int32_t, int32_t>(
-              count, value, out, n, [unit](int64_t units, int32_t millis) {
+              count, value, out, num_rows, [unit](int64_t units, int32_t millis) {
                 if (!IsFixedLengthUnit(unit)) return millis;
                 int64_t micros = AddUnits(unit, millis * kMicrosPerMilli, units);
                 return static_cast<int32_t>(FloorMod(micros, kMicrosPerDay) / kMicrosPerMilli);
@@ -2024,21 +2030,21 @@ Result<BoundScalarFunction> BindTimestampAdd(std::span<const ArgumentInfo> args)
         }
         if (id == TypeId::kDate && result_id == TypeId::kDate) {
           return VectorPtr(BinaryLoop<int64_t, int32_t, int32_t>(
-              count, value, out, n, [unit](int64_t units, int32_t days) {
+              count, value, out, num_rows, [unit](int64_t units, int32_t days) {
                 return static_cast<int32_t>(
                     FloorDiv(AddUnits(unit, days * kMicrosPerDay, units), kMicrosPerDay));
               }));
         }
         if (id == TypeId::kDate) {
           return VectorPtr(BinaryLoop<int64_t, int32_t, int64_t>(
-              count, value, out, n, [unit](int64_t units, int32_t days) {
+              count, value, out, num_rows, [unit](int64_t units, int32_t days) {
                 return AddUnits(unit, days * kMicrosPerDay, units);
               }));
         }
         // TIMESTAMP, and TIMESTAMP_LTZ on its UTC value as Flink's interval
         // arithmetic does.
         return VectorPtr(BinaryLoop<int64_t, int64_t, int64_t>(
-            count, value, out, n,
+            count, value, out, num_rows,
             [unit](int64_t units, int64_t micros) { return AddUnits(unit, micros, units); }));
       });
   std::vector<DataType> casts = {args[0].type, DataType::BigInt(args[1].type.nullable()), type};
@@ -2069,8 +2075,8 @@ int64_t MicrosOf(int64_t micros) { return micros; }
 template <typename From, typename To>
 VectorPtr TimestampDiffLoop(TimeUnit unit, const Vector& from, const Vector& to,
                             const DataType& type, size_t num_rows) {
-  return BinaryLoop<From, To, int32_t>(from, to, type, num_rows, [unit](From a, To b) {
-    return TimestampDiff(unit, MicrosOf(a), MicrosOf(b));
+  return BinaryLoop<From, To, int32_t>(from, to, type, num_rows, [unit](From start, To end) {
+    return TimestampDiff(unit, MicrosOf(start), MicrosOf(end));
   });
 }
 
@@ -2107,14 +2113,16 @@ Result<BoundScalarFunction> BindTimestampDiff(std::span<const ArgumentInfo> args
   auto kernel = MakeKernel(
       [unit, from_date, to_date](const KernelContext& context,
                                  std::span<const VectorPtr> values) -> Result<VectorPtr> {
-        const Vector& a = *values[1];
-        const Vector& b = *values[2];
+        const Vector& start = *values[1];
+        const Vector& end = *values[2];
         const DataType& out = context.result_type;
-        size_t n = context.num_rows;
-        if (from_date && to_date) return TimestampDiffLoop<int32_t, int32_t>(unit, a, b, out, n);
-        if (from_date) return TimestampDiffLoop<int32_t, int64_t>(unit, a, b, out, n);
-        if (to_date) return TimestampDiffLoop<int64_t, int32_t>(unit, a, b, out, n);
-        return TimestampDiffLoop<int64_t, int64_t>(unit, a, b, out, n);
+        size_t num_rows = context.num_rows;
+        if (from_date && to_date) {
+          return TimestampDiffLoop<int32_t, int32_t>(unit, start, end, out, num_rows);
+        }
+        if (from_date) return TimestampDiffLoop<int32_t, int64_t>(unit, start, end, out, num_rows);
+        if (to_date) return TimestampDiffLoop<int64_t, int32_t>(unit, start, end, out, num_rows);
+        return TimestampDiffLoop<int64_t, int64_t>(unit, start, end, out, num_rows);
       });
   return BoundScalarFunction{result, {}, kernel, {}};
 }
