@@ -10,8 +10,8 @@
 #include <sstream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/script_runner.h"
 
@@ -80,12 +80,14 @@ int Main(int argc, char** argv) {
   auto add_common = [&](CLI::App* command) {
     command->add_option("script", script_path, "SQL script to read ('-' for standard input)")
         ->required();
-    command->add_option("-D", definitions,
-                        "Set a configuration option and a ${NAME} value: -D key=value")
+    command
+        ->add_option("-D", definitions,
+                     "Set a configuration option and a ${NAME} value: -D key=value")
         ->allow_extra_args(false);
     command->add_flag("-v,--verbose", verbose, "Print every statement's result and job progress");
   };
-  CLI::App* run = app.add_subcommand("run", "Run a SQL script: DDL, then its INSERT and SELECT jobs");
+  CLI::App* run =
+      app.add_subcommand("run", "Run a SQL script: DDL, then its INSERT and SELECT jobs");
   CLI::App* explain = app.add_subcommand("explain", "Print the logical and physical plans");
   CLI::App* validate = app.add_subcommand(
       "validate", "Parse and plan a script without running it; exit 1 with the first error");

@@ -38,9 +38,9 @@ Status ScriptRunner::Run(std::string_view script) {
     auto statement = std::make_shared<const sql::Statement>(std::move(parsed));
     Result<sql::StatementResult> result = session.Execute(statement, text);
     if (!result.ok()) {
-      failure = result.status().WithContext(
-          fmt::format("Statement at line {} failed ({})", statement->location.line,
-                      Abbreviate(statement->text)));
+      failure = result.status().WithContext(fmt::format("Statement at line {} failed ({})",
+                                                        statement->location.line,
+                                                        Abbreviate(statement->text)));
       break;
     }
     if (result->job) {

@@ -118,9 +118,9 @@ class TableauPrinter {
         std::fputs("Empty set\n", stream_);
       } else {
         std::fputs(Border().c_str(), stream_);
-        std::fputs(fmt::format("Received a total of {} row{}\n", count_, count_ == 1 ? "" : "s")
-                       .c_str(),
-                   stream_);
+        std::fputs(
+            fmt::format("Received a total of {} row{}\n", count_, count_ == 1 ? "" : "s").c_str(),
+            stream_);
       }
     }
     std::fflush(stream_);

@@ -22,14 +22,14 @@ namespace tiangong::internal {
     }                                                                        \
   } while (false)
 
-#define TG_CHECK_OP(a, b, op)                                                                \
-  do {                                                                                       \
-    const auto& _check_a = (a);                                                              \
-    const auto& _check_b = (b);                                                              \
-    if (!(_check_a op _check_b)) [[unlikely]] {                                              \
-      ::tiangong::internal::CheckFailed(__FILE__, __LINE__, #a " " #op " " #b,              \
-                                        fmt::format("({} vs. {})", _check_a, _check_b));     \
-    }                                                                                        \
+#define TG_CHECK_OP(a, b, op)                                                            \
+  do {                                                                                   \
+    const auto& _check_a = (a);                                                          \
+    const auto& _check_b = (b);                                                          \
+    if (!(_check_a op _check_b)) [[unlikely]] {                                          \
+      ::tiangong::internal::CheckFailed(__FILE__, __LINE__, #a " " #op " " #b,           \
+                                        fmt::format("({} vs. {})", _check_a, _check_b)); \
+    }                                                                                    \
   } while (false)
 
 #define TG_CHECK_EQ(a, b) TG_CHECK_OP(a, b, ==)

@@ -146,11 +146,27 @@ Result<bool> ParseBool(std::string_view text) {
 
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   static constexpr Unit kUnits[] = {
-      {"", 1},        {"ms", 1},        {"milli", 1},     {"millis", 1},     {"millisecond", 1},
-      {"milliseconds", 1},              {"s", 1000},      {"sec", 1000},     {"secs", 1000},
-      {"second", 1000},                 {"seconds", 1000}, {"m", 60000},     {"min", 60000},
-      {"mins", 60000},                  {"minute", 60000}, {"minutes", 60000}, {"h", 3600000},
-      {"hour", 3600000},                {"hours", 3600000}, {"d", 86400000}, {"day", 86400000},
+      {"", 1},
+      {"ms", 1},
+      {"milli", 1},
+      {"millis", 1},
+      {"millisecond", 1},
+      {"milliseconds", 1},
+      {"s", 1000},
+      {"sec", 1000},
+      {"secs", 1000},
+      {"second", 1000},
+      {"seconds", 1000},
+      {"m", 60000},
+      {"min", 60000},
+      {"mins", 60000},
+      {"minute", 60000},
+      {"minutes", 60000},
+      {"h", 3600000},
+      {"hour", 3600000},
+      {"hours", 3600000},
+      {"d", 86400000},
+      {"day", 86400000},
       {"days", 86400000},
   };
   int64_t number = 0;

@@ -18,9 +18,9 @@ class [[nodiscard]] Result {
   Result(T value) : storage_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   /// From anything convertible to T, e.g. shared_ptr<Derived> for shared_ptr<const Base>.
   template <typename U>
-    requires(std::is_convertible_v<U, T> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Status>)
-  Result(U&& value)  // NOLINT(google-explicit-constructor)
+  requires(std::is_convertible_v<U, T> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Status>)
+      Result(U&& value)  // NOLINT(google-explicit-constructor)
       : storage_(T(std::forward<U>(value))) {}
   Result(Status status) : storage_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     TG_CHECK(!std::get<Status>(storage_).ok());

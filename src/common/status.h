@@ -104,8 +104,8 @@ std::string_view StatusCodeName(StatusCode code);
 }  // namespace tiangong
 
 /// Returns from the enclosing function if `expr` (a Status) is not OK.
-#define RETURN_NOT_OK(expr)                          \
-  do {                                               \
-    ::tiangong::Status _status_tmp = (expr);         \
-    if (!_status_tmp.ok()) return _status_tmp;       \
+#define RETURN_NOT_OK(expr)                    \
+  do {                                         \
+    ::tiangong::Status _status_tmp = (expr);   \
+    if (!_status_tmp.ok()) return _status_tmp; \
   } while (false)

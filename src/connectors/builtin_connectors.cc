@@ -3,6 +3,7 @@
 #include "connectors/blackhole/blackhole_connector.h"
 #include "connectors/datagen/datagen_connector.h"
 #include "connectors/filesystem/filesystem_connector.h"
+#include "connectors/nexmark/nexmark_connector.h"
 #include "connectors/print/print_connector.h"
 
 namespace tiangong {
@@ -13,6 +14,7 @@ const ConnectorRegistry& BuiltinConnectors() {
     built.Add(MakeBlackholeConnectorFactory());
     built.Add(MakeDatagenConnectorFactory());
     built.Add(MakeFilesystemConnectorFactory());
+    built.Add(MakeNexmarkConnectorFactory());
     built.Add(MakePrintConnectorFactory());
     return built;
   }();

@@ -23,7 +23,9 @@ class ChangelogMode {
 
  private:
   ChangelogMode(bool insert, bool update_before, bool update_after, bool deletion)
-      : insert_(insert), update_before_(update_before), update_after_(update_after),
+      : insert_(insert),
+        update_before_(update_before),
+        update_after_(update_after),
         delete_(deletion) {}
 
   bool insert_;

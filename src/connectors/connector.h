@@ -142,7 +142,8 @@ class TableSource {
 
   /// Splits for a job that starts fresh, for `parallelism` readers.
   virtual Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const = 0;
-  virtual Result<std::unique_ptr<SourceReader>> CreateReader(const ReaderContext& context) const = 0;
+  virtual Result<std::unique_ptr<SourceReader>> CreateReader(
+      const ReaderContext& context) const = 0;
 };
 
 struct WriterContext {

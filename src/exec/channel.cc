@@ -4,9 +4,8 @@ namespace tiangong {
 
 Status Channel::Push(StreamElement element) {
   std::unique_lock<std::mutex> lock(gate_->mutex_);
-  not_full_.wait(lock, [&] {
-    return queue_.size() < capacity_ || gate_->cancellation_->cancelled();
-  });
+  not_full_.wait(lock,
+                 [&] { return queue_.size() < capacity_ || gate_->cancellation_->cancelled(); });
   if (gate_->cancellation_->cancelled()) return Status::Cancelled("job cancelled");
   queue_.push_back(std::move(element));
   lock.unlock();

@@ -75,7 +75,7 @@ class InputGate {
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::vector<std::unique_ptr<Channel>> channels_;
-  size_t next_channel_ = 0;     // GUARDED_BY(mutex_)
+  size_t next_channel_ = 0;       // GUARDED_BY(mutex_)
   size_t finished_channels_ = 0;  // GUARDED_BY(mutex_)
 };
 

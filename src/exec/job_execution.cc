@@ -74,7 +74,8 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
   for (const Stage& stage : stages_) {
     std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
     if (stage.source) {
-      ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
+      ASSIGN_OR_RAISE(std::vector<SourceSplit> splits,
+                      stage.source->CreateSplits(stage.parallelism));
       for (size_t s = 0; s < splits.size(); ++s) {
         assigned[s % stage.parallelism].push_back(std::move(splits[s]));
       }
@@ -84,8 +85,8 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
       subtask->stage = &stage;
       subtask->index = i;
       subtask->splits = std::move(assigned[i]);
-      subtask->ends_in_sink = !stage.operators.empty() &&
-                              stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
+      subtask->ends_in_sink =
+          !stage.operators.empty() && stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
       subtasks_.push_back(std::move(subtask));
     }
   }
@@ -103,8 +104,7 @@ void JobExecution::RunSubtask(Subtask* subtask) {
   Status status = RunSubtaskBody(subtask);
   if (!status.ok() && status.code() != StatusCode::kCancelled) {
     RecordFailure(status.WithContext(fmt::format("{} (subtask {}/{})", subtask->stage->name,
-                                                 subtask->index + 1,
-                                                 subtask->stage->parallelism)));
+                                                 subtask->index + 1, subtask->stage->parallelism)));
   }
 }
 
@@ -125,9 +125,9 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
     context.function_context = function_context_;
     context.metrics = &subtask->sink_metrics;
     ASSIGN_OR_RAISE(std::unique_ptr<SinkWriter> writer, sink.CreateWriter(context));
-    operators.push_back(std::make_unique<SinkOperator>(
-        fmt::format("{}({})", sink_node.Name(), sink_node.Details()), std::move(writer),
-        &subtask->sink_metrics));
+    operators.push_back(
+        std::make_unique<SinkOperator>(fmt::format("{}({})", sink_node.Name(), sink_node.Details()),
+                                       std::move(writer), &subtask->sink_metrics));
   }
   std::unique_ptr<Output> tail;
   if (stage.downstream_stage < 0) {
@@ -157,8 +157,8 @@ Status JobExecution::RunSubtaskBody(Subtask* subtask) {
                           &function_context_};
   Status status = chain->Open(context);
   if (status.ok()) {
-    status = subtask->stage->source ? RunSource(subtask, chain.get())
-                                    : RunInputs(subtask, chain.get());
+    status =
+        subtask->stage->source ? RunSource(subtask, chain.get()) : RunInputs(subtask, chain.get());
   }
   Status closed = chain->Close();
   return status.ok() ? closed : status;
@@ -248,8 +248,8 @@ Result<JobSummary> JobExecution::Wait() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.ok()) {
-      return Status(failure_.code(), fmt::format("Job '{}' failed: {}", job_name_,
-                                                 failure_.message()));
+      return Status(failure_.code(),
+                    fmt::format("Job '{}' failed: {}", job_name_, failure_.message()));
     }
   }
   if (cancellation_.cancelled()) return Status::Cancelled("Job '{}' was cancelled", job_name_);

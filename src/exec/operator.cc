@@ -47,8 +47,7 @@ Status OperatorChain::Process(Batch batch) {
 
 Status OperatorChain::ProcessWatermark(Watermark watermark) {
   if (operators_.empty()) return tail_->EmitWatermark(watermark);
-  return operators_[0]->ProcessWatermark(watermark,
-                                         links_.empty() ? tail_.get() : links_[0].get());
+  return operators_[0]->ProcessWatermark(watermark, links_.empty() ? tail_.get() : links_[0].get());
 }
 
 Status OperatorChain::Finish() {

@@ -29,8 +29,8 @@ Result<const FormatFactory*> ResolveFormat(const std::string& table_name,
                                            std::string_view format_key, OptionSpec* spec) {
   std::optional<std::string> name = options.Get(format_key);
   if (!name) {
-    return Status::Validation("Table {} needs the option '{}' (one of: {})", table_name,
-                              format_key, fmt::join(BuiltinFormats().Identifiers(), ", "));
+    return Status::Validation("Table {} needs the option '{}' (one of: {})", table_name, format_key,
+                              fmt::join(BuiltinFormats().Identifiers(), ", "));
   }
   const FormatFactory* factory = BuiltinFormats().Find(*name);
   if (factory == nullptr) {
@@ -41,9 +41,12 @@ Result<const FormatFactory*> ResolveFormat(const std::string& table_name,
   }
   OptionSpec format_spec = factory->options();
   // Options of a key/value format carry the key prefix too: 'value.json.x'.
-  std::string scope = format_key == "format" ? "" : std::string(format_key.substr(0, format_key.size() - 6));
-  for (const std::string& key : format_spec.required) spec->required.push_back(scope + *name + "." + key);
-  for (const std::string& key : format_spec.optional) spec->optional.push_back(scope + *name + "." + key);
+  std::string scope =
+      format_key == "format" ? "" : std::string(format_key.substr(0, format_key.size() - 6));
+  for (const std::string& key : format_spec.required)
+    spec->required.push_back(scope + *name + "." + key);
+  for (const std::string& key : format_spec.optional)
+    spec->optional.push_back(scope + *name + "." + key);
   return factory;
 }
 

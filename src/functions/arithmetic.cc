@@ -43,9 +43,15 @@ template <typename T>
 struct IntegerOps {
   using Wide = std::conditional_t<(sizeof(T) < 8), int64_t, T>;
   using Unsigned = std::make_unsigned_t<Wide>;
-  static T Add(T a, T b) { return static_cast<T>(static_cast<Unsigned>(a) + static_cast<Unsigned>(b)); }
-  static T Subtract(T a, T b) { return static_cast<T>(static_cast<Unsigned>(a) - static_cast<Unsigned>(b)); }
-  static T Multiply(T a, T b) { return static_cast<T>(static_cast<Unsigned>(a) * static_cast<Unsigned>(b)); }
+  static T Add(T a, T b) {
+    return static_cast<T>(static_cast<Unsigned>(a) + static_cast<Unsigned>(b));
+  }
+  static T Subtract(T a, T b) {
+    return static_cast<T>(static_cast<Unsigned>(a) - static_cast<Unsigned>(b));
+  }
+  static T Multiply(T a, T b) {
+    return static_cast<T>(static_cast<Unsigned>(a) * static_cast<Unsigned>(b));
+  }
   static Status Divide(T a, T b, T* out) {
     if (b == 0) return Status::DataError("Division by zero: {} / 0", static_cast<int64_t>(a));
     *out = b == -1 ? static_cast<T>(-static_cast<Unsigned>(a)) : static_cast<T>(a / b);
@@ -65,17 +71,24 @@ Result<VectorPtr> IntegerArithmetic(ArithmeticOp op, const KernelContext& contex
   const Vector& b = *args[1];
   switch (op) {
     case ArithmeticOp::kAdd:
-      return VectorPtr(BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Add));
+      return VectorPtr(
+          BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Add));
     case ArithmeticOp::kSubtract:
-      return VectorPtr(BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Subtract));
+      return VectorPtr(BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows,
+                                           IntegerOps<T>::Subtract));
     case ArithmeticOp::kMultiply:
-      return VectorPtr(BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Multiply));
+      return VectorPtr(BinaryLoop<T, T, T>(a, b, context.result_type, context.num_rows,
+                                           IntegerOps<T>::Multiply));
     case ArithmeticOp::kDivide: {
-      ASSIGN_OR_RAISE(MutableVectorPtr out, (BinaryLoopChecked<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Divide)));
+      ASSIGN_OR_RAISE(MutableVectorPtr out,
+                      (BinaryLoopChecked<T, T, T>(a, b, context.result_type, context.num_rows,
+                                                  IntegerOps<T>::Divide)));
       return VectorPtr(out);
     }
     case ArithmeticOp::kRemainder: {
-      ASSIGN_OR_RAISE(MutableVectorPtr out, (BinaryLoopChecked<T, T, T>(a, b, context.result_type, context.num_rows, IntegerOps<T>::Remainder)));
+      ASSIGN_OR_RAISE(MutableVectorPtr out,
+                      (BinaryLoopChecked<T, T, T>(a, b, context.result_type, context.num_rows,
+                                                  IntegerOps<T>::Remainder)));
       return VectorPtr(out);
     }
   }
@@ -99,7 +112,8 @@ Result<VectorPtr> FloatingArithmetic(ArithmeticOp op, const KernelContext& conte
     case ArithmeticOp::kDivide:
       return VectorPtr(BinaryLoop<T, T, T>(a, b, type, n, [](T x, T y) { return x / y; }));
     case ArithmeticOp::kRemainder:
-      return VectorPtr(BinaryLoop<T, T, T>(a, b, type, n, [](T x, T y) { return std::fmod(x, y); }));
+      return VectorPtr(
+          BinaryLoop<T, T, T>(a, b, type, n, [](T x, T y) { return std::fmod(x, y); }));
   }
   return Status::Internal("unknown arithmetic operator");
 }
@@ -107,66 +121,66 @@ Result<VectorPtr> FloatingArithmetic(ArithmeticOp op, const KernelContext& conte
 // Decimal arithmetic: rows whose result overflows the result precision become NULL.
 ScalarKernelPtr DecimalArithmeticKernel(ArithmeticOp op, DataType left, DataType right,
                                         DataType result) {
-  return MakeKernel([=](const KernelContext& context, std::span<const VectorPtr> args)
-                        -> Result<VectorPtr> {
-    const Vector& a = *args[0];
-    const Vector& b = *args[1];
-    size_t n = context.num_rows;
-    MutableVectorPtr out = Vector::Make(result, n);
-    PropagateNulls({&a, &b}, n, out.get());
-    Int128* values = out->mutable_values<Int128>();
-    int sa = left.scale();
-    int sb = right.scale();
-    int sr = result.scale();
-    int common = std::max(sa, sb);
-    for (size_t i = 0; i < n; ++i) {
-      if (out->IsNull(i)) continue;
-      Int128 x = a.ValueAt<Int128>(i);
-      Int128 y = b.ValueAt<Int128>(i);
-      std::optional<Int128> value;
-      switch (op) {
-        case ArithmeticOp::kAdd:
-        case ArithmeticOp::kSubtract: {
-          auto xs = RescaleDecimal(x, sa, common);
-          auto ys = RescaleDecimal(y, sb, common);
-          Int128 sum;
-          if (xs && ys &&
-              !(op == ArithmeticOp::kAdd ? __builtin_add_overflow(*xs, *ys, &sum)
-                                         : __builtin_sub_overflow(*xs, *ys, &sum))) {
-            value = RescaleDecimal(sum, common, sr);
+  return MakeKernel(
+      [=](const KernelContext& context, std::span<const VectorPtr> args) -> Result<VectorPtr> {
+        const Vector& a = *args[0];
+        const Vector& b = *args[1];
+        size_t n = context.num_rows;
+        MutableVectorPtr out = Vector::Make(result, n);
+        PropagateNulls({&a, &b}, n, out.get());
+        Int128* values = out->mutable_values<Int128>();
+        int sa = left.scale();
+        int sb = right.scale();
+        int sr = result.scale();
+        int common = std::max(sa, sb);
+        for (size_t i = 0; i < n; ++i) {
+          if (out->IsNull(i)) continue;
+          Int128 x = a.ValueAt<Int128>(i);
+          Int128 y = b.ValueAt<Int128>(i);
+          std::optional<Int128> value;
+          switch (op) {
+            case ArithmeticOp::kAdd:
+            case ArithmeticOp::kSubtract: {
+              auto xs = RescaleDecimal(x, sa, common);
+              auto ys = RescaleDecimal(y, sb, common);
+              Int128 sum;
+              if (xs && ys &&
+                  !(op == ArithmeticOp::kAdd ? __builtin_add_overflow(*xs, *ys, &sum)
+                                             : __builtin_sub_overflow(*xs, *ys, &sum))) {
+                value = RescaleDecimal(sum, common, sr);
+              }
+              break;
+            }
+            case ArithmeticOp::kMultiply: {
+              auto product = MultiplyChecked(x, y);
+              if (product) value = RescaleDecimal(*product, sa + sb, sr);
+              break;
+            }
+            case ArithmeticOp::kDivide:
+              if (y == 0) {
+                return Status::DataError("Division by zero: {} / 0", DecimalToString(x, sa));
+              }
+              value = DivideDecimal(x, sa, y, sb, sr);
+              break;
+            case ArithmeticOp::kRemainder: {
+              if (y == 0) {
+                return Status::DataError("Division by zero: {} % 0", DecimalToString(x, sa));
+              }
+              auto xs = RescaleDecimal(x, sa, common);
+              auto ys = RescaleDecimal(y, sb, common);
+              if (xs && ys) value = RescaleDecimal(*xs % *ys, common, sr);
+              break;
+            }
           }
-          break;
-        }
-        case ArithmeticOp::kMultiply: {
-          auto product = MultiplyChecked(x, y);
-          if (product) value = RescaleDecimal(*product, sa + sb, sr);
-          break;
-        }
-        case ArithmeticOp::kDivide:
-          if (y == 0) {
-            return Status::DataError("Division by zero: {} / 0", DecimalToString(x, sa));
+          if (value && FitsPrecision(*value, result.precision())) {
+            values[i] = *value;
+          } else {
+            out->SetNull(i, true);
+            values[i] = 0;
           }
-          value = DivideDecimal(x, sa, y, sb, sr);
-          break;
-        case ArithmeticOp::kRemainder: {
-          if (y == 0) {
-            return Status::DataError("Division by zero: {} % 0", DecimalToString(x, sa));
-          }
-          auto xs = RescaleDecimal(x, sa, common);
-          auto ys = RescaleDecimal(y, sb, common);
-          if (xs && ys) value = RescaleDecimal(*xs % *ys, common, sr);
-          break;
         }
-      }
-      if (value && FitsPrecision(*value, result.precision())) {
-        values[i] = *value;
-      } else {
-        out->SetNull(i, true);
-        values[i] = 0;
-      }
-    }
-    return VectorPtr(out);
-  });
+        return VectorPtr(out);
+      });
 }
 
 // Converts an integer vector to a narrower integer type, wrapping like Java.
@@ -175,11 +189,14 @@ VectorPtr NarrowInteger(const Vector& wide, const DataType& type, size_t n) {
     using Target = decltype(target);
     switch (wide.kind()) {
       case PhysicalKind::kInt16:
-        return UnaryLoop<int16_t, Target>(wide, type, n, [](int16_t v) { return static_cast<Target>(v); });
+        return UnaryLoop<int16_t, Target>(wide, type, n,
+                                          [](int16_t v) { return static_cast<Target>(v); });
       case PhysicalKind::kInt32:
-        return UnaryLoop<int32_t, Target>(wide, type, n, [](int32_t v) { return static_cast<Target>(v); });
+        return UnaryLoop<int32_t, Target>(wide, type, n,
+                                          [](int32_t v) { return static_cast<Target>(v); });
       default:
-        return UnaryLoop<int64_t, Target>(wide, type, n, [](int64_t v) { return static_cast<Target>(v); });
+        return UnaryLoop<int64_t, Target>(wide, type, n,
+                                          [](int64_t v) { return static_cast<Target>(v); });
     }
   };
   switch (PhysicalKindOf(type.id())) {
@@ -281,23 +298,24 @@ Result<BoundScalarFunction> BindIntervalScaling(ArithmeticOp op, const DataType&
   std::vector<DataType> casts = {interval, DataType::Double(number.nullable())};
   if (!interval_first) std::swap(casts[0], casts[1]);
   bool months = interval.id() == TypeId::kIntervalYearMonth;
-  auto kernel = MakeKernel([=](const KernelContext& context,
-                               std::span<const VectorPtr> args) -> Result<VectorPtr> {
-    const Vector& value = *args[interval_first ? 0 : 1];
-    const Vector& factor = *args[interval_first ? 1 : 0];
-    size_t n = context.num_rows;
-    auto scale = [op](double base, double f) {
-      return op == ArithmeticOp::kDivide ? base / f : base * f;
-    };
-    if (months) {
-      return VectorPtr(BinaryLoop<int32_t, double, int32_t>(
-          value, factor, context.result_type, n,
-          [&](int32_t m, double f) { return static_cast<int32_t>(scale(m, f)); }));
-    }
-    return VectorPtr(BinaryLoop<int64_t, double, int64_t>(
-        value, factor, context.result_type, n,
-        [&](int64_t millis, double f) { return static_cast<int64_t>(scale(static_cast<double>(millis), f)); }));
-  });
+  auto kernel = MakeKernel(
+      [=](const KernelContext& context, std::span<const VectorPtr> args) -> Result<VectorPtr> {
+        const Vector& value = *args[interval_first ? 0 : 1];
+        const Vector& factor = *args[interval_first ? 1 : 0];
+        size_t n = context.num_rows;
+        auto scale = [op](double base, double f) {
+          return op == ArithmeticOp::kDivide ? base / f : base * f;
+        };
+        if (months) {
+          return VectorPtr(BinaryLoop<int32_t, double, int32_t>(
+              value, factor, context.result_type, n,
+              [&](int32_t m, double f) { return static_cast<int32_t>(scale(m, f)); }));
+        }
+        return VectorPtr(BinaryLoop<int64_t, double, int64_t>(
+            value, factor, context.result_type, n, [&](int64_t millis, double f) {
+              return static_cast<int64_t>(scale(static_cast<double>(millis), f));
+            }));
+      });
   return BoundScalarFunction{result, casts, kernel, {}};
 }
 
@@ -311,9 +329,13 @@ Result<BoundScalarFunction> BindArithmetic(ArithmeticOp op, std::span<const Argu
   DataType left = a.id() == TypeId::kNull ? b.WithNullable(true) : a;
   DataType right = b.id() == TypeId::kNull ? a.WithNullable(true) : b;
   if (left.id() == TypeId::kNull) {
-    return BoundScalarFunction{DataType::Null(), {}, MakeKernel([](const KernelContext& c, std::span<const VectorPtr>) -> Result<VectorPtr> {
-      return VectorPtr(Vector::MakeNullConstant(c.result_type, c.num_rows));
-    }), {}};
+    return BoundScalarFunction{
+        DataType::Null(),
+        {},
+        MakeKernel([](const KernelContext& c, std::span<const VectorPtr>) -> Result<VectorPtr> {
+          return VectorPtr(Vector::MakeNullConstant(c.result_type, c.num_rows));
+        }),
+        {}};
   }
   if (left.is_numeric() && right.is_numeric()) {
     CallTraits traits;
@@ -322,28 +344,28 @@ Result<BoundScalarFunction> BindArithmetic(ArithmeticOp op, std::span<const Argu
     if (left.is_integer() && right.is_integer()) {
       DataType wider = WiderInteger(left, right).WithNullable(nullable);
       if (op != ArithmeticOp::kRemainder || wider.id() == right.id()) {
-        return BoundScalarFunction{wider, {wider, wider},
-                                   NumericKernel(op, PhysicalKindOf(wider.id())), traits};
+        return BoundScalarFunction{
+            wider, {wider, wider}, NumericKernel(op, PhysicalKindOf(wider.id())), traits};
       }
       // MOD returns the type of its second argument, but computes in the wider
       // type: MOD(BIGINT, INT) is INT and exact for every BIGINT.
       DataType result = right.WithNullable(nullable);
       ScalarKernelPtr compute = NumericKernel(op, PhysicalKindOf(wider.id()));
-      auto narrowed = MakeKernel([compute, wider, result](const KernelContext& context,
-                                                           std::span<const VectorPtr> values)
-                                     -> Result<VectorPtr> {
-        KernelContext wide_context{context.function_context, wider, context.num_rows,
-                                   context.state};
-        ASSIGN_OR_RAISE(VectorPtr wide, compute->Evaluate(wide_context, values));
-        return NarrowInteger(*wide, result, context.num_rows);
-      });
+      auto narrowed = MakeKernel(
+          [compute, wider, result](const KernelContext& context,
+                                   std::span<const VectorPtr> values) -> Result<VectorPtr> {
+            KernelContext wide_context{context.function_context, wider, context.num_rows,
+                                       context.state};
+            ASSIGN_OR_RAISE(VectorPtr wide, compute->Evaluate(wide_context, values));
+            return NarrowInteger(*wide, result, context.num_rows);
+          });
       return BoundScalarFunction{result, {wider, wider}, narrowed, traits};
     }
     if (left.is_approximate_numeric() || right.is_approximate_numeric()) {
       DataType result = *CommonType({left, right});
       result = result.WithNullable(nullable);
-      return BoundScalarFunction{result, {result, result},
-                                 NumericKernel(op, PhysicalKindOf(result.id())), traits};
+      return BoundScalarFunction{
+          result, {result, result}, NumericKernel(op, PhysicalKindOf(result.id())), traits};
     }
     DataType left_decimal = DecimalFor(left);
     DataType right_decimal = DecimalFor(right);
@@ -364,11 +386,10 @@ Result<BoundScalarFunction> BindArithmetic(ArithmeticOp op, std::span<const Argu
         break;
     }
     result = result.WithNullable(true);  // overflow yields NULL
-    return BoundScalarFunction{
-        result,
-        {left_decimal, right_decimal},
-        DecimalArithmeticKernel(op, left_decimal, right_decimal, result),
-        traits};
+    return BoundScalarFunction{result,
+                               {left_decimal, right_decimal},
+                               DecimalArithmeticKernel(op, left_decimal, right_decimal, result),
+                               traits};
   }
   bool additive = op == ArithmeticOp::kAdd || op == ArithmeticOp::kSubtract;
   if (additive && left.is_datetime() && right.is_interval()) {
@@ -379,8 +400,8 @@ Result<BoundScalarFunction> BindArithmetic(ArithmeticOp op, std::span<const Argu
   }
   if (additive && left.is_interval() && left.id() == right.id()) {
     DataType result = left.WithNullable(nullable);
-    return BoundScalarFunction{result, {result, result},
-                               NumericKernel(op, PhysicalKindOf(result.id())), {}};
+    return BoundScalarFunction{
+        result, {result, result}, NumericKernel(op, PhysicalKindOf(result.id())), {}};
   }
   if ((op == ArithmeticOp::kMultiply || op == ArithmeticOp::kDivide) && left.is_interval() &&
       right.is_numeric()) {
@@ -399,39 +420,43 @@ Result<BoundScalarFunction> BindNegate(std::span<const ArgumentInfo> args) {
   if (type.id() == TypeId::kNull) type = DataType::Int();
   if (!type.is_numeric() && !type.is_interval()) return SignatureMismatch("-", args, kSignatures);
   PhysicalKind kind = PhysicalKindOf(type.id());
-  auto kernel = MakeKernel([kind](const KernelContext& context,
-                                  std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    const Vector& in = *values[0];
-    const DataType& out = context.result_type;
-    size_t n = context.num_rows;
-    switch (kind) {
-      case PhysicalKind::kInt8:
-        return VectorPtr(UnaryLoop<int8_t, int8_t>(in, out, n, [](int8_t v) { return IntegerOps<int8_t>::Subtract(0, v); }));
-      case PhysicalKind::kInt16:
-        return VectorPtr(UnaryLoop<int16_t, int16_t>(in, out, n, [](int16_t v) { return IntegerOps<int16_t>::Subtract(0, v); }));
-      case PhysicalKind::kInt32:
-        return VectorPtr(UnaryLoop<int32_t, int32_t>(in, out, n, [](int32_t v) { return IntegerOps<int32_t>::Subtract(0, v); }));
-      case PhysicalKind::kInt64:
-        return VectorPtr(UnaryLoop<int64_t, int64_t>(in, out, n, [](int64_t v) { return IntegerOps<int64_t>::Subtract(0, v); }));
-      case PhysicalKind::kFloat:
-        return VectorPtr(UnaryLoop<float, float>(in, out, n, [](float v) { return -v; }));
-      case PhysicalKind::kDouble:
-        return VectorPtr(UnaryLoop<double, double>(in, out, n, [](double v) { return -v; }));
-      case PhysicalKind::kInt128:
-        return VectorPtr(UnaryLoop<Int128, Int128>(in, out, n, [](Int128 v) { return -v; }));
-      default:
-        return Status::Internal("no negation for this type");
-    }
-  });
+  auto kernel = MakeKernel(
+      [kind](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        const Vector& in = *values[0];
+        const DataType& out = context.result_type;
+        size_t n = context.num_rows;
+        switch (kind) {
+          case PhysicalKind::kInt8:
+            return VectorPtr(UnaryLoop<int8_t, int8_t>(
+                in, out, n, [](int8_t v) { return IntegerOps<int8_t>::Subtract(0, v); }));
+          case PhysicalKind::kInt16:
+            return VectorPtr(UnaryLoop<int16_t, int16_t>(
+                in, out, n, [](int16_t v) { return IntegerOps<int16_t>::Subtract(0, v); }));
+          case PhysicalKind::kInt32:
+            return VectorPtr(UnaryLoop<int32_t, int32_t>(
+                in, out, n, [](int32_t v) { return IntegerOps<int32_t>::Subtract(0, v); }));
+          case PhysicalKind::kInt64:
+            return VectorPtr(UnaryLoop<int64_t, int64_t>(
+                in, out, n, [](int64_t v) { return IntegerOps<int64_t>::Subtract(0, v); }));
+          case PhysicalKind::kFloat:
+            return VectorPtr(UnaryLoop<float, float>(in, out, n, [](float v) { return -v; }));
+          case PhysicalKind::kDouble:
+            return VectorPtr(UnaryLoop<double, double>(in, out, n, [](double v) { return -v; }));
+          case PhysicalKind::kInt128:
+            return VectorPtr(UnaryLoop<Int128, Int128>(in, out, n, [](Int128 v) { return -v; }));
+          default:
+            return Status::Internal("no negation for this type");
+        }
+      });
   return BoundScalarFunction{type, {type}, kernel, {}};
 }
 
 void AddOperator(FunctionRegistry* registry, const char* name, ArithmeticOp op,
                  std::vector<std::string> signatures) {
-  registry->AddScalar(ScalarFunction{
-      name, signatures, [op, signatures](std::span<const ArgumentInfo> args) {
-        return BindArithmetic(op, args, signatures);
-      }});
+  registry->AddScalar(
+      ScalarFunction{name, signatures, [op, signatures](std::span<const ArgumentInfo> args) {
+                       return BindArithmetic(op, args, signatures);
+                     }});
 }
 
 }  // namespace
@@ -446,8 +471,7 @@ void RegisterArithmeticFunctions(FunctionRegistry* registry) {
   AddOperator(registry, "/", ArithmeticOp::kDivide,
               {"<NUMERIC> / <NUMERIC>", "<INTERVAL> / <NUMERIC>"});
   AddOperator(registry, "%", ArithmeticOp::kRemainder, {"<NUMERIC> % <NUMERIC>"});
-  AddOperator(registry, "MOD", ArithmeticOp::kRemainder,
-              {"MOD(<EXACT_NUMERIC>, <EXACT_NUMERIC>)"});
+  AddOperator(registry, "MOD", ArithmeticOp::kRemainder, {"MOD(<EXACT_NUMERIC>, <EXACT_NUMERIC>)"});
   registry->AddScalar(ScalarFunction{"NEGATE", {"-<NUMERIC>"}, BindNegate});
 }
 

@@ -16,14 +16,16 @@ TEST(ArithmeticTest, IntegersWrapLikeJava) {
 
 TEST(ArithmeticTest, IntegerDivisionTruncatesAndFailsOnZero) {
   EXPECT_EQ(CallScalar("/", {Literal(DataType::Int(), Value::Int(-7)),
-                             Literal(DataType::Int(), Value::Int(2))})->AsInt(), -3);
+                             Literal(DataType::Int(), Value::Int(2))})
+                ->AsInt(),
+            -3);
   auto by_zero = CallFunction("/", {Column(DataType::Int(), {Value::Int(5), Value()}),
                                     Column(DataType::Int(), {Value::Int(0), Value::Int(0)})});
   ASSERT_FALSE(by_zero.ok());
   EXPECT_NE(by_zero.status().message().find("Division by zero: 5 / 0"), std::string::npos);
   // NULL / 0 is NULL, not an error.
-  auto null_only = CallFunction("/", {Column(DataType::Int(), {Value()}),
-                                      Column(DataType::Int(), {Value::Int(0)})});
+  auto null_only = CallFunction(
+      "/", {Column(DataType::Int(), {Value()}), Column(DataType::Int(), {Value::Int(0)})});
   ASSERT_TRUE(null_only.ok());
   EXPECT_TRUE(null_only->values[0].is_null());
 }
@@ -64,8 +66,7 @@ TEST(ArithmeticTest, RejectsStrings) {
   auto bad = CallFunction("+", {Literal(DataType::String(), Value::String("a")),
                                 Literal(DataType::Int(), Value::Int(1))});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("Invalid function call: +(STRING, INT)"),
-            std::string::npos)
+  EXPECT_NE(bad.status().message().find("Invalid function call: +(STRING, INT)"), std::string::npos)
       << bad.status().message();
 }
 

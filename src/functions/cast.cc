@@ -42,7 +42,8 @@ void FitLength(const DataType& to, std::string* text) {
   size_t limit = static_cast<size_t>(to.length());
   if (to.is_binary_string()) {
     if (text->size() > limit) text->resize(limit);
-    if (to.id() == TypeId::kBinary && text->size() < limit) text->append(limit - text->size(), '\0');
+    if (to.id() == TypeId::kBinary && text->size() < limit)
+      text->append(limit - text->size(), '\0');
     return;
   }
   size_t length = Utf8Length(*text);
@@ -354,7 +355,8 @@ Status ParseInto(std::string_view text, const DataType& to, const FunctionContex
       Result<int64_t> timestamp = ParseTimestamp(text);
       if (!timestamp.ok()) return Status::DataError("not a timestamp (yyyy-MM-dd HH:mm:ss)");
       int64_t value = *timestamp;
-      if (to.precision() < 6) value -= FloorMod(value, static_cast<int64_t>(PowerOfTen(6 - to.precision())));
+      if (to.precision() < 6)
+        value -= FloorMod(value, static_cast<int64_t>(PowerOfTen(6 - to.precision())));
       if (to.id() == TypeId::kTimestampLtz) value = context.local_time_zone.ToUtc(value);
       out->mutable_values<int64_t>()[row] = value;
       return Status::OK();

@@ -33,14 +33,18 @@ TEST(CastTest, NumbersNarrowLikeJava) {
   EXPECT_EQ(Cast(Value::Double(3.99), DataType::Double(), DataType::Int())->AsInt(), 3);
   EXPECT_EQ(Cast(Value::Double(1e20), DataType::Double(), DataType::Int())->AsInt(), 2147483647);
   EXPECT_EQ(Cast(Value::Decimal(-1299), DataType::Decimal(5, 2), DataType::Int())->AsInt(), -12);
-  EXPECT_EQ(Cast(Value::Decimal(12345), DataType::Decimal(5, 3), DataType::Decimal(4, 2))->AsDecimal(), 1235);
+  EXPECT_EQ(
+      Cast(Value::Decimal(12345), DataType::Decimal(5, 3), DataType::Decimal(4, 2))->AsDecimal(),
+      1235);
   EXPECT_TRUE(Cast(Value::Int(123456), DataType::Int(), DataType::Decimal(4, 2))->is_null());
 }
 
 TEST(CastTest, ValuesRenderInSqlForm) {
   EXPECT_EQ(Cast(Value::Bool(true), DataType::Boolean(), DataType::String())->AsString(), "TRUE");
-  EXPECT_EQ(Cast(Value::Decimal(150), DataType::Decimal(5, 2), DataType::String())->AsString(), "1.50");
-  EXPECT_EQ(Cast(Value::String("abcdef"), DataType::String(), DataType::VarChar(3))->AsString(), "abc");
+  EXPECT_EQ(Cast(Value::Decimal(150), DataType::Decimal(5, 2), DataType::String())->AsString(),
+            "1.50");
+  EXPECT_EQ(Cast(Value::String("abcdef"), DataType::String(), DataType::VarChar(3))->AsString(),
+            "abc");
   EXPECT_EQ(Cast(Value::String("ab"), DataType::String(), DataType::Char(4))->AsString(), "ab  ");
   int64_t micros = *ParseTimestamp("2020-04-15 08:05:00.123");
   EXPECT_EQ(Cast(Value::Int(micros), DataType::Timestamp(3), DataType::String())->AsString(),
@@ -52,7 +56,8 @@ TEST(CastTest, TemporalConversions) {
   EXPECT_EQ(Cast(Value::Int(micros), DataType::Timestamp(3), DataType::Date())->AsInt(), 18367);
   EXPECT_EQ(Cast(Value::Int(micros), DataType::Timestamp(3), DataType::Timestamp(0))->AsInt(),
             *ParseTimestamp("2020-04-15 08:05:00"));
-  EXPECT_EQ(Cast(Value::String("2020-04-15"), DataType::String(), DataType::Date())->AsInt(), 18367);
+  EXPECT_EQ(Cast(Value::String("2020-04-15"), DataType::String(), DataType::Date())->AsInt(),
+            18367);
 }
 
 TEST(CastTest, RowsCastFieldWise) {

@@ -18,15 +18,15 @@ Result<BoundScalarFunction> BindArray(std::span<const ArgumentInfo> args) {
   if (!element) return SignatureMismatch("ARRAY", args, {"ARRAY[<COMMON>, ...]"});
   if (element->id() == TypeId::kNull) element = DataType::Int();
   DataType type = DataType::Array(*element, false);
-  auto kernel = MakeKernel([](const KernelContext& context,
-                              std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    VectorBuilder builder(context.result_type);
-    for (size_t i = 0; i < context.num_rows; ++i) {
-      for (const VectorPtr& value : values) builder.child(0).AppendFrom(*value, i);
-      builder.AppendList();
-    }
-    return VectorPtr(builder.Build());
-  });
+  auto kernel = MakeKernel(
+      [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        VectorBuilder builder(context.result_type);
+        for (size_t i = 0; i < context.num_rows; ++i) {
+          for (const VectorPtr& value : values) builder.child(0).AppendFrom(*value, i);
+          builder.AppendList();
+        }
+        return VectorPtr(builder.Build());
+      });
   return BoundScalarFunction{type, std::vector<DataType>(args.size(), *element), kernel, {}};
 }
 
@@ -43,18 +43,18 @@ Result<BoundScalarFunction> BindMap(std::span<const ArgumentInfo> args) {
   DataType type = DataType::Map(*key, *value, false);
   std::vector<DataType> casts;
   for (size_t i = 0; i < args.size(); ++i) casts.push_back(i % 2 == 0 ? *key : *value);
-  auto kernel = MakeKernel([](const KernelContext& context,
-                              std::span<const VectorPtr> args) -> Result<VectorPtr> {
-    VectorBuilder builder(context.result_type);
-    for (size_t i = 0; i < context.num_rows; ++i) {
-      for (size_t j = 0; j + 1 < args.size(); j += 2) {
-        builder.child(0).AppendFrom(*args[j], i);
-        builder.child(1).AppendFrom(*args[j + 1], i);
-      }
-      builder.AppendList();
-    }
-    return VectorPtr(builder.Build());
-  });
+  auto kernel = MakeKernel(
+      [](const KernelContext& context, std::span<const VectorPtr> args) -> Result<VectorPtr> {
+        VectorBuilder builder(context.result_type);
+        for (size_t i = 0; i < context.num_rows; ++i) {
+          for (size_t j = 0; j + 1 < args.size(); j += 2) {
+            builder.child(0).AppendFrom(*args[j], i);
+            builder.child(1).AppendFrom(*args[j + 1], i);
+          }
+          builder.AppendList();
+        }
+        return VectorPtr(builder.Build());
+      });
   return BoundScalarFunction{type, casts, kernel, {}};
 }
 
@@ -67,12 +67,12 @@ Result<BoundScalarFunction> BindRow(std::span<const ArgumentInfo> args) {
   std::vector<DataType> casts;
   for (const RowField& field : fields) casts.push_back(field.type);
   DataType type = DataType::Row(std::move(fields), false);
-  auto kernel = MakeKernel([](const KernelContext& context,
-                              std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
-    for (size_t c = 0; c < values.size(); ++c) out->SetChild(c, Flatten(values[c]));
-    return VectorPtr(out);
-  });
+  auto kernel = MakeKernel(
+      [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
+        for (size_t c = 0; c < values.size(); ++c) out->SetChild(c, Flatten(values[c]));
+        return VectorPtr(out);
+      });
   return BoundScalarFunction{type, casts, kernel, {}};
 }
 
@@ -83,57 +83,57 @@ Result<BoundScalarFunction> BindItem(std::span<const ArgumentInfo> args) {
   const DataType& container = args[0].type;
   if (container.id() == TypeId::kArray && args[1].type.is_integer()) {
     DataType type = container.element().WithNullable(true);
-    auto kernel = MakeKernel([](const KernelContext& context,
-                                std::span<const VectorPtr> values) -> Result<VectorPtr> {
-      const Vector& array = *values[0];
-      const Vector& index = *values[1];
-      VectorBuilder builder(context.result_type);
-      for (size_t i = 0; i < context.num_rows; ++i) {
-        if (array.IsNull(i) || index.IsNull(i)) {
-          builder.AppendNull();
-          continue;
-        }
-        size_t slot = array.Index(i);
-        int64_t position = index.ValueAt<int32_t>(i);
-        uint32_t begin = array.offsets()[slot];
-        uint32_t end = array.offsets()[slot + 1];
-        if (position < 1 || position > end - begin) {
-          builder.AppendNull();
-        } else {
-          builder.AppendFrom(array.child(0), begin + position - 1);
-        }
-      }
-      return VectorPtr(builder.Build());
-    });
+    auto kernel = MakeKernel(
+        [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+          const Vector& array = *values[0];
+          const Vector& index = *values[1];
+          VectorBuilder builder(context.result_type);
+          for (size_t i = 0; i < context.num_rows; ++i) {
+            if (array.IsNull(i) || index.IsNull(i)) {
+              builder.AppendNull();
+              continue;
+            }
+            size_t slot = array.Index(i);
+            int64_t position = index.ValueAt<int32_t>(i);
+            uint32_t begin = array.offsets()[slot];
+            uint32_t end = array.offsets()[slot + 1];
+            if (position < 1 || position > end - begin) {
+              builder.AppendNull();
+            } else {
+              builder.AppendFrom(array.child(0), begin + position - 1);
+            }
+          }
+          return VectorPtr(builder.Build());
+        });
     return BoundScalarFunction{type, {container, DataType::Int()}, kernel, {}};
   }
   if (container.id() == TypeId::kMap) {
     std::optional<DataType> key = CommonType({container.key(), args[1].type});
     if (!key) return SignatureMismatch("ITEM", args, kSignatures);
     DataType type = container.value().WithNullable(true);
-    auto kernel = MakeKernel([](const KernelContext& context,
-                                std::span<const VectorPtr> values) -> Result<VectorPtr> {
-      const Vector& map = *values[0];
-      const Vector& key = *values[1];
-      VectorBuilder builder(context.result_type);
-      for (size_t i = 0; i < context.num_rows; ++i) {
-        if (map.IsNull(i) || key.IsNull(i)) {
-          builder.AppendNull();
-          continue;
-        }
-        Value wanted = ReadValue(key, i);
-        size_t slot = map.Index(i);
-        bool found = false;
-        for (uint32_t e = map.offsets()[slot]; e < map.offsets()[slot + 1] && !found; ++e) {
-          if (ReadValue(map.child(0), e) == wanted) {
-            builder.AppendFrom(map.child(1), e);
-            found = true;
+    auto kernel = MakeKernel(
+        [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+          const Vector& map = *values[0];
+          const Vector& key = *values[1];
+          VectorBuilder builder(context.result_type);
+          for (size_t i = 0; i < context.num_rows; ++i) {
+            if (map.IsNull(i) || key.IsNull(i)) {
+              builder.AppendNull();
+              continue;
+            }
+            Value wanted = ReadValue(key, i);
+            size_t slot = map.Index(i);
+            bool found = false;
+            for (uint32_t e = map.offsets()[slot]; e < map.offsets()[slot + 1] && !found; ++e) {
+              if (ReadValue(map.child(0), e) == wanted) {
+                builder.AppendFrom(map.child(1), e);
+                found = true;
+              }
+            }
+            if (!found) builder.AppendNull();
           }
-        }
-        if (!found) builder.AppendNull();
-      }
-      return VectorPtr(builder.Build());
-    });
+          return VectorPtr(builder.Build());
+        });
     return BoundScalarFunction{type, {container, container.key()}, kernel, {}};
   }
   return SignatureMismatch("ITEM", args, kSignatures);
@@ -144,18 +144,18 @@ Result<BoundScalarFunction> BindCardinality(std::span<const ArgumentInfo> args) 
       (args[0].type.id() != TypeId::kArray && args[0].type.id() != TypeId::kMap)) {
     return SignatureMismatch("CARDINALITY", args, {"CARDINALITY(<ARRAY>)", "CARDINALITY(<MAP>)"});
   }
-  auto kernel = MakeKernel([](const KernelContext& context,
-                              std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    const Vector& in = *values[0];
-    MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
-    PropagateNulls({&in}, context.num_rows, out.get());
-    int32_t* counts = out->mutable_values<int32_t>();
-    for (size_t i = 0; i < context.num_rows; ++i) {
-      size_t slot = in.Index(i);
-      counts[i] = static_cast<int32_t>(in.offsets()[slot + 1] - in.offsets()[slot]);
-    }
-    return VectorPtr(out);
-  });
+  auto kernel = MakeKernel(
+      [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        const Vector& in = *values[0];
+        MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
+        PropagateNulls({&in}, context.num_rows, out.get());
+        int32_t* counts = out->mutable_values<int32_t>();
+        for (size_t i = 0; i < context.num_rows; ++i) {
+          size_t slot = in.Index(i);
+          counts[i] = static_cast<int32_t>(in.offsets()[slot + 1] - in.offsets()[slot]);
+        }
+        return VectorPtr(out);
+      });
   return BoundScalarFunction{DataType::Int(args[0].type.nullable()), {}, kernel, {}};
 }
 

@@ -124,26 +124,26 @@ Result<BoundScalarFunction> BindCompare(CompareOp op, std::span<const ArgumentIn
 // IS [NOT] NULL, IS [NOT] TRUE, IS [NOT] FALSE: never NULL themselves.
 template <typename Predicate>
 ScalarFunction IsFunction(std::string name, bool needs_boolean, Predicate predicate) {
-  std::string signature = needs_boolean ? fmt::format("<BOOLEAN> {}", name)
-                                        : fmt::format("<ANY> {}", name);
+  std::string signature =
+      needs_boolean ? fmt::format("<BOOLEAN> {}", name) : fmt::format("<ANY> {}", name);
   return ScalarFunction{
-      name, {signature},
-      [name, signature, needs_boolean, predicate](std::span<const ArgumentInfo> args)
-          -> Result<BoundScalarFunction> {
-        if (args.size() != 1 ||
-            (needs_boolean && args[0].type.id() != TypeId::kBoolean &&
-             args[0].type.id() != TypeId::kNull)) {
+      name,
+      {signature},
+      [name, signature, needs_boolean,
+       predicate](std::span<const ArgumentInfo> args) -> Result<BoundScalarFunction> {
+        if (args.size() != 1 || (needs_boolean && args[0].type.id() != TypeId::kBoolean &&
+                                 args[0].type.id() != TypeId::kNull)) {
           return SignatureMismatch(name, args, {signature});
         }
-        auto kernel = MakeKernel([predicate](const KernelContext& context,
-                                             std::span<const VectorPtr> values)
-                                     -> Result<VectorPtr> {
-          const Vector& in = *values[0];
-          MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
-          uint8_t* flags = out->mutable_values<uint8_t>();
-          for (size_t i = 0; i < context.num_rows; ++i) flags[i] = predicate(in, i) ? 1 : 0;
-          return VectorPtr(out);
-        });
+        auto kernel =
+            MakeKernel([predicate](const KernelContext& context,
+                                   std::span<const VectorPtr> values) -> Result<VectorPtr> {
+              const Vector& in = *values[0];
+              MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
+              uint8_t* flags = out->mutable_values<uint8_t>();
+              for (size_t i = 0; i < context.num_rows; ++i) flags[i] = predicate(in, i) ? 1 : 0;
+              return VectorPtr(out);
+            });
         std::vector<DataType> casts;
         if (needs_boolean) casts = {DataType::Boolean()};
         return BoundScalarFunction{DataType::Boolean(false), casts, kernel, {}};
@@ -167,8 +167,7 @@ Result<BoundScalarFunction> BindDistinctFrom(bool negated, std::span<const Argum
   DataType operand = common->id() == TypeId::kNull ? DataType::Boolean() : *common;
   PhysicalKind kind = PhysicalKindOf(operand.id());
   auto kernel = MakeKernel([negated, kind](const KernelContext& context,
-                                           std::span<const VectorPtr> values)
-                               -> Result<VectorPtr> {
+                                           std::span<const VectorPtr> values) -> Result<VectorPtr> {
     const Vector& a = *values[0];
     const Vector& b = *values[1];
     size_t n = context.num_rows;
@@ -194,8 +193,7 @@ Result<BoundScalarFunction> BindNot(std::span<const ArgumentInfo> args) {
   DataType result = DataType::Boolean(args[0].type.nullable());
   auto kernel = MakeKernel([](const KernelContext& context,
                               std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    return VectorPtr(UnaryLoop<uint8_t, uint8_t>(*values[0], context.result_type,
-                                                 context.num_rows,
+    return VectorPtr(UnaryLoop<uint8_t, uint8_t>(*values[0], context.result_type, context.num_rows,
                                                  [](uint8_t v) -> uint8_t { return v == 0; }));
   });
   return BoundScalarFunction{result, {DataType::Boolean()}, kernel, {}};
@@ -204,24 +202,24 @@ Result<BoundScalarFunction> BindNot(std::span<const ArgumentInfo> args) {
 // x IN (v1, v2, ...) where every v is a constant: a hash lookup per row.
 template <typename T, typename Hash = std::hash<T>>
 ScalarKernelPtr InSetKernel(std::unordered_set<T, Hash> set, bool list_has_null) {
-  return MakeKernel([set = std::move(set), list_has_null](
-                        const KernelContext& context,
-                        std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    const Vector& in = *values[0];
-    MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
-    uint8_t* flags = out->mutable_values<uint8_t>();
-    for (size_t i = 0; i < context.num_rows; ++i) {
-      if (in.IsNull(i)) {
-        out->SetNull(i, true);
-        flags[i] = 0;
-        continue;
-      }
-      bool found = set.count(in.ValueAt<T>(i)) > 0;
-      flags[i] = found ? 1 : 0;
-      if (!found && list_has_null) out->SetNull(i, true);
-    }
-    return VectorPtr(out);
-  });
+  return MakeKernel(
+      [set = std::move(set), list_has_null](
+          const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        const Vector& in = *values[0];
+        MutableVectorPtr out = Vector::Make(context.result_type, context.num_rows);
+        uint8_t* flags = out->mutable_values<uint8_t>();
+        for (size_t i = 0; i < context.num_rows; ++i) {
+          if (in.IsNull(i)) {
+            out->SetNull(i, true);
+            flags[i] = 0;
+            continue;
+          }
+          bool found = set.count(in.ValueAt<T>(i)) > 0;
+          flags[i] = found ? 1 : 0;
+          if (!found && list_has_null) out->SetNull(i, true);
+        }
+        return VectorPtr(out);
+      });
 }
 
 struct Int128Hash {
@@ -269,10 +267,10 @@ Result<BoundScalarFunction> BindIn(std::span<const ArgumentInfo> args) {
       for (const Value& value : values) storage->push_back(value.AsString());
       std::unordered_set<std::string_view> set(storage->begin(), storage->end());
       ScalarKernelPtr inner = InSetKernel<std::string_view>(std::move(set), has_null);
-      auto kernel = MakeKernel([inner, storage](const KernelContext& context,
-                                                std::span<const VectorPtr> in) {
-        return inner->Evaluate(context, in);
-      });
+      auto kernel =
+          MakeKernel([inner, storage](const KernelContext& context, std::span<const VectorPtr> in) {
+            return inner->Evaluate(context, in);
+          });
       return BoundScalarFunction{result, casts, kernel, {}};
     }
     case PhysicalKind::kFloat: {
@@ -332,35 +330,29 @@ void RegisterComparisonFunctions(FunctionRegistry* registry) {
                       Named{"<", CompareOp::kLess}, Named{"<=", CompareOp::kLessEqual},
                       Named{">", CompareOp::kGreater}, Named{">=", CompareOp::kGreaterEqual}}) {
     CompareOp op = named.op;
-    registry->AddScalar(ScalarFunction{
-        named.name,
-        {fmt::format("<COMPARABLE> {} <COMPARABLE>", named.name)},
-        [op](std::span<const ArgumentInfo> args) { return BindCompare(op, args); }});
+    registry->AddScalar(
+        ScalarFunction{named.name,
+                       {fmt::format("<COMPARABLE> {} <COMPARABLE>", named.name)},
+                       [op](std::span<const ArgumentInfo> args) { return BindCompare(op, args); }});
   }
-  registry->AddScalar(IsFunction("IS NULL", false, [](const Vector& in, size_t row) {
-    return in.IsNull(row);
-  }));
-  registry->AddScalar(IsFunction("IS NOT NULL", false, [](const Vector& in, size_t row) {
-    return !in.IsNull(row);
-  }));
+  registry->AddScalar(
+      IsFunction("IS NULL", false, [](const Vector& in, size_t row) { return in.IsNull(row); }));
+  registry->AddScalar(IsFunction("IS NOT NULL", false,
+                                 [](const Vector& in, size_t row) { return !in.IsNull(row); }));
   registry->AddScalar(IsFunction("IS TRUE", true, IsTrueValue));
-  registry->AddScalar(IsFunction("IS NOT TRUE", true, [](const Vector& in, size_t row) {
-    return !IsTrueValue(in, row);
-  }));
+  registry->AddScalar(IsFunction(
+      "IS NOT TRUE", true, [](const Vector& in, size_t row) { return !IsTrueValue(in, row); }));
   registry->AddScalar(IsFunction("IS FALSE", true, IsFalseValue));
-  registry->AddScalar(IsFunction("IS NOT FALSE", true, [](const Vector& in, size_t row) {
-    return !IsFalseValue(in, row);
-  }));
-  registry->AddScalar(ScalarFunction{"IS DISTINCT FROM",
-                                     {"<ANY> IS DISTINCT FROM <ANY>"},
-                                     [](std::span<const ArgumentInfo> args) {
-                                       return BindDistinctFrom(false, args);
-                                     }});
-  registry->AddScalar(ScalarFunction{"IS NOT DISTINCT FROM",
-                                     {"<ANY> IS NOT DISTINCT FROM <ANY>"},
-                                     [](std::span<const ArgumentInfo> args) {
-                                       return BindDistinctFrom(true, args);
-                                     }});
+  registry->AddScalar(IsFunction(
+      "IS NOT FALSE", true, [](const Vector& in, size_t row) { return !IsFalseValue(in, row); }));
+  registry->AddScalar(ScalarFunction{
+      "IS DISTINCT FROM", {"<ANY> IS DISTINCT FROM <ANY>"}, [](std::span<const ArgumentInfo> args) {
+        return BindDistinctFrom(false, args);
+      }});
+  registry->AddScalar(ScalarFunction{
+      "IS NOT DISTINCT FROM",
+      {"<ANY> IS NOT DISTINCT FROM <ANY>"},
+      [](std::span<const ArgumentInfo> args) { return BindDistinctFrom(true, args); }});
   registry->AddScalar(ScalarFunction{"NOT", {"NOT <BOOLEAN>"}, BindNot});
   registry->AddScalar(ScalarFunction{"IN", {"<ANY> IN (<constant>, ...)"}, BindIn});
 }

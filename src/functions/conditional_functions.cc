@@ -14,19 +14,33 @@ int CompareRows(const Vector& a, size_t row_a, const Vector& b, size_t row_b) {
   switch (a.kind()) {
     case PhysicalKind::kBool:
     case PhysicalKind::kInt8:
-      return a.ValueAt<int8_t>(row_a) < b.ValueAt<int8_t>(row_b) ? -1 : a.ValueAt<int8_t>(row_a) > b.ValueAt<int8_t>(row_b);
+      return a.ValueAt<int8_t>(row_a) < b.ValueAt<int8_t>(row_b)
+                 ? -1
+                 : a.ValueAt<int8_t>(row_a) > b.ValueAt<int8_t>(row_b);
     case PhysicalKind::kInt16:
-      return a.ValueAt<int16_t>(row_a) < b.ValueAt<int16_t>(row_b) ? -1 : a.ValueAt<int16_t>(row_a) > b.ValueAt<int16_t>(row_b);
+      return a.ValueAt<int16_t>(row_a) < b.ValueAt<int16_t>(row_b)
+                 ? -1
+                 : a.ValueAt<int16_t>(row_a) > b.ValueAt<int16_t>(row_b);
     case PhysicalKind::kInt32:
-      return a.ValueAt<int32_t>(row_a) < b.ValueAt<int32_t>(row_b) ? -1 : a.ValueAt<int32_t>(row_a) > b.ValueAt<int32_t>(row_b);
+      return a.ValueAt<int32_t>(row_a) < b.ValueAt<int32_t>(row_b)
+                 ? -1
+                 : a.ValueAt<int32_t>(row_a) > b.ValueAt<int32_t>(row_b);
     case PhysicalKind::kInt64:
-      return a.ValueAt<int64_t>(row_a) < b.ValueAt<int64_t>(row_b) ? -1 : a.ValueAt<int64_t>(row_a) > b.ValueAt<int64_t>(row_b);
+      return a.ValueAt<int64_t>(row_a) < b.ValueAt<int64_t>(row_b)
+                 ? -1
+                 : a.ValueAt<int64_t>(row_a) > b.ValueAt<int64_t>(row_b);
     case PhysicalKind::kFloat:
-      return a.ValueAt<float>(row_a) < b.ValueAt<float>(row_b) ? -1 : a.ValueAt<float>(row_a) > b.ValueAt<float>(row_b);
+      return a.ValueAt<float>(row_a) < b.ValueAt<float>(row_b)
+                 ? -1
+                 : a.ValueAt<float>(row_a) > b.ValueAt<float>(row_b);
     case PhysicalKind::kDouble:
-      return a.ValueAt<double>(row_a) < b.ValueAt<double>(row_b) ? -1 : a.ValueAt<double>(row_a) > b.ValueAt<double>(row_b);
+      return a.ValueAt<double>(row_a) < b.ValueAt<double>(row_b)
+                 ? -1
+                 : a.ValueAt<double>(row_a) > b.ValueAt<double>(row_b);
     case PhysicalKind::kInt128:
-      return a.ValueAt<Int128>(row_a) < b.ValueAt<Int128>(row_b) ? -1 : a.ValueAt<Int128>(row_a) > b.ValueAt<Int128>(row_b);
+      return a.ValueAt<Int128>(row_a) < b.ValueAt<Int128>(row_b)
+                 ? -1
+                 : a.ValueAt<Int128>(row_a) > b.ValueAt<Int128>(row_b);
     case PhysicalKind::kString:
       return a.StringAt(row_a).compare(b.StringAt(row_b));
     default:
@@ -41,20 +55,20 @@ Result<BoundScalarFunction> BindNullIf(std::span<const ArgumentInfo> args) {
     return SignatureMismatch("NULLIF", args, {"NULLIF(<COMPARABLE>, <COMPARABLE>)"});
   }
   DataType type = common->WithNullable(true);
-  auto kernel = MakeKernel([](const KernelContext& context,
-                              std::span<const VectorPtr> values) -> Result<VectorPtr> {
-    const Vector& a = *values[0];
-    const Vector& b = *values[1];
-    VectorBuilder builder(context.result_type);
-    for (size_t i = 0; i < context.num_rows; ++i) {
-      if (a.IsNull(i) || (!b.IsNull(i) && CompareRows(a, i, b, i) == 0)) {
-        builder.AppendNull();
-      } else {
-        builder.AppendFrom(a, i);
-      }
-    }
-    return VectorPtr(builder.Build());
-  });
+  auto kernel = MakeKernel(
+      [](const KernelContext& context, std::span<const VectorPtr> values) -> Result<VectorPtr> {
+        const Vector& a = *values[0];
+        const Vector& b = *values[1];
+        VectorBuilder builder(context.result_type);
+        for (size_t i = 0; i < context.num_rows; ++i) {
+          if (a.IsNull(i) || (!b.IsNull(i) && CompareRows(a, i, b, i) == 0)) {
+            builder.AppendNull();
+          } else {
+            builder.AppendFrom(a, i);
+          }
+        }
+        return VectorPtr(builder.Build());
+      });
   return BoundScalarFunction{type, {type, type}, kernel, {}};
 }
 
@@ -67,8 +81,7 @@ ScalarBinder BindExtreme(const char* name, int wanted_sign) {
       return SignatureMismatch(name, args, {std::string(name) + "(<COMPARABLE>, ...)"});
     }
     auto kernel = MakeKernel([wanted_sign](const KernelContext& context,
-                                           std::span<const VectorPtr> values)
-                                 -> Result<VectorPtr> {
+                                           std::span<const VectorPtr> values) -> Result<VectorPtr> {
       VectorBuilder builder(context.result_type);
       for (size_t i = 0; i < context.num_rows; ++i) {
         // Flink: NULL when any argument is NULL.
@@ -99,10 +112,10 @@ ScalarBinder BindExtreme(const char* name, int wanted_sign) {
 
 void RegisterConditionalFunctions(FunctionRegistry* registry) {
   registry->AddScalar(ScalarFunction{"NULLIF", {"NULLIF(<COMPARABLE>, <COMPARABLE>)"}, BindNullIf});
-  registry->AddScalar(ScalarFunction{"GREATEST", {"GREATEST(<COMPARABLE>, ...)"},
-                                     BindExtreme("GREATEST", 1)});
-  registry->AddScalar(ScalarFunction{"LEAST", {"LEAST(<COMPARABLE>, ...)"},
-                                     BindExtreme("LEAST", -1)});
+  registry->AddScalar(
+      ScalarFunction{"GREATEST", {"GREATEST(<COMPARABLE>, ...)"}, BindExtreme("GREATEST", 1)});
+  registry->AddScalar(
+      ScalarFunction{"LEAST", {"LEAST(<COMPARABLE>, ...)"}, BindExtreme("LEAST", -1)});
 }
 
 }  // namespace tiangong

@@ -112,8 +112,7 @@ Result<VectorPtr> ExpressionEvaluator::Evaluate(const ExprPtr& expression, const
   return Evaluate(*expression, input.columns(), input.num_rows());
 }
 
-Result<VectorPtr> ExpressionEvaluator::EvaluateFlat(const ExprPtr& expression,
-                                                    const Batch& input) {
+Result<VectorPtr> ExpressionEvaluator::EvaluateFlat(const ExprPtr& expression, const Batch& input) {
   ASSIGN_OR_RAISE(VectorPtr result, Evaluate(*expression, input.columns(), input.num_rows()));
   return Flatten(result);
 }
@@ -357,7 +356,8 @@ Result<VectorPtr> ExpressionEvaluator::EvaluateCase(const Expr& expression,
     remaining = std::move(rest);
   }
   if (!remaining.empty()) {
-    ASSIGN_OR_RAISE(VectorPtr otherwise, EvaluateOnRows(*args.back(), columns, num_rows, remaining));
+    ASSIGN_OR_RAISE(VectorPtr otherwise,
+                    EvaluateOnRows(*args.back(), columns, num_rows, remaining));
     pieces.push_back(Flatten(otherwise));
     targets.push_back(std::move(remaining));
   }

@@ -27,7 +27,8 @@ ExprPtr IntLiteral(int64_t value) { return Expr::Literal(Value::Int(value), Data
 class EvaluatorTest : public ::testing::Test {
  protected:
   Batch MakeBatch() {
-    return Batch({MakeVector(DataType::Int(), {Value::Int(0), Value::Int(5), Value(), Value::Int(2)})}, 4);
+    return Batch(
+        {MakeVector(DataType::Int(), {Value::Int(0), Value::Int(5), Value(), Value::Int(2)})}, 4);
   }
   ExprPtr x_ = Expr::InputRef(0, DataType::Int(), "x");
   FunctionContext context_;
@@ -37,8 +38,8 @@ TEST_F(EvaluatorTest, CaseRunsFailingBranchesOnlyOnTheirRows) {
   // CASE WHEN x <> 0 THEN 10 / x ELSE -1 END never divides by zero.
   ExprPtr condition = Call("<>", {x_, IntLiteral(0)});
   ExprPtr division = Call("/", {IntLiteral(10), x_});
-  ExprPtr expression = Expr::Special(SpecialForm::kCase, {condition, division, IntLiteral(-1)},
-                                     DataType::Int());
+  ExprPtr expression =
+      Expr::Special(SpecialForm::kCase, {condition, division, IntLiteral(-1)}, DataType::Int());
   ExpressionEvaluator evaluator(context_);
   Result<VectorPtr> result = evaluator.Evaluate(expression, MakeBatch());
   ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -64,7 +65,8 @@ TEST_F(EvaluatorTest, AndUsesThreeValuedLogicAndShortCircuitsFailures) {
 }
 
 TEST_F(EvaluatorTest, CoalesceTakesTheFirstNonNull) {
-  ExprPtr expression = Expr::Special(SpecialForm::kCoalesce, {x_, IntLiteral(7)}, DataType::Int(false));
+  ExprPtr expression =
+      Expr::Special(SpecialForm::kCoalesce, {x_, IntLiteral(7)}, DataType::Int(false));
   ExpressionEvaluator evaluator(context_);
   Result<VectorPtr> result = evaluator.Evaluate(expression, MakeBatch());
   ASSERT_TRUE(result.ok());

@@ -38,8 +38,7 @@ ExprPtr Expr::Call(std::string name, std::vector<ExprPtr> args, DataType type,
   return expression;
 }
 
-ExprPtr Expr::Special(SpecialForm form, std::vector<ExprPtr> args, DataType type,
-                      int field_index) {
+ExprPtr Expr::Special(SpecialForm form, std::vector<ExprPtr> args, DataType type, int field_index) {
   auto expression = std::shared_ptr<Expr>(new Expr());
   expression->kind_ = ExprKind::kSpecial;
   expression->special_form_ = form;
@@ -63,8 +62,22 @@ bool Expr::CanFail() const {
 namespace {
 
 bool IsOperatorName(const std::string& name) {
-  static const char* kOperators[] = {"+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=",
-                                     "||", "LIKE", "NOT LIKE", "SIMILAR TO", "IS DISTINCT FROM",
+  static const char* kOperators[] = {"+",
+                                     "-",
+                                     "*",
+                                     "/",
+                                     "%",
+                                     "=",
+                                     "<>",
+                                     "<",
+                                     "<=",
+                                     ">",
+                                     ">=",
+                                     "||",
+                                     "LIKE",
+                                     "NOT LIKE",
+                                     "SIMILAR TO",
+                                     "IS DISTINCT FROM",
                                      "IS NOT DISTINCT FROM"};
   for (const char* op : kOperators) {
     if (name == op) return true;
@@ -204,8 +217,7 @@ ExprPtr RemapInputRefs(const ExprPtr& expression, const std::vector<int>& mappin
 }
 
 std::vector<ExprPtr> SplitConjunction(const ExprPtr& expression) {
-  if (expression->kind() == ExprKind::kSpecial &&
-      expression->special_form() == SpecialForm::kAnd) {
+  if (expression->kind() == ExprKind::kSpecial && expression->special_form() == SpecialForm::kAnd) {
     std::vector<ExprPtr> parts;
     for (const ExprPtr& arg : expression->args()) {
       std::vector<ExprPtr> nested = SplitConjunction(arg);

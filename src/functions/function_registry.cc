@@ -52,8 +52,7 @@ Status SignatureMismatch(std::string_view name, std::span<const ArgumentInfo> ar
     if (i > 0) supported += ", ";
     supported += signatures[i];
   }
-  return Status::Validation("Invalid function call: {}. Supported signatures: {}", call,
-                            supported);
+  return Status::Validation("Invalid function call: {}. Supported signatures: {}", call, supported);
 }
 
 }  // namespace tiangong

@@ -27,14 +27,15 @@ Result<TestCallResult> CallFunction(std::string_view name, std::vector<TestArgum
     }
   }
   for (size_t i = 0; i < arguments.size(); ++i) {
-    infos.push_back({arguments[i].type, arguments[i].constant ? &expressions[i]->value() : nullptr});
+    infos.push_back(
+        {arguments[i].type, arguments[i].constant ? &expressions[i]->value() : nullptr});
   }
   ASSIGN_OR_RAISE(BoundScalarFunction bound, function->bind(infos));
   for (size_t i = 0; i < bound.argument_types.size(); ++i) {
     ASSIGN_OR_RAISE(expressions[i], MakeCast(expressions[i], bound.argument_types[i]));
   }
-  ExprPtr call = Expr::Call(function->name, expressions, bound.result_type, bound.kernel,
-                            bound.traits);
+  ExprPtr call =
+      Expr::Call(function->name, expressions, bound.result_type, bound.kernel, bound.traits);
   ExpressionEvaluator evaluator(context);
   ASSIGN_OR_RAISE(VectorPtr result, evaluator.Evaluate(*call, columns, num_rows));
   TestCallResult output{bound.result_type, {}};

@@ -21,7 +21,9 @@ struct TestArgument {
   bool constant = false;
 };
 
-inline TestArgument Literal(DataType type, Value value) { return {std::move(type), {std::move(value)}, true}; }
+inline TestArgument Literal(DataType type, Value value) {
+  return {std::move(type), {std::move(value)}, true};
+}
 inline TestArgument Column(DataType type, std::vector<Value> values) {
   return {std::move(type), std::move(values), false};
 }

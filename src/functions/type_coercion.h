@@ -18,10 +18,10 @@ DataType DecimalFor(const DataType& exact_numeric);
 /// Flink's adjustment of decimal results wider than 38 digits: keep the integer
 /// digits and at least min(scale, 6) fractional digits.
 DataType AdjustedDecimal(int precision, int scale);
-DataType DecimalSumType(const DataType& a, const DataType& b);         // + and -
-DataType DecimalProductType(const DataType& a, const DataType& b);     // *
-DataType DecimalQuotientType(const DataType& a, const DataType& b);    // /
-DataType DecimalRemainderType(const DataType& a, const DataType& b);   // %
+DataType DecimalSumType(const DataType& a, const DataType& b);        // + and -
+DataType DecimalProductType(const DataType& a, const DataType& b);    // *
+DataType DecimalQuotientType(const DataType& a, const DataType& b);   // /
+DataType DecimalRemainderType(const DataType& a, const DataType& b);  // %
 
 /// The least restrictive type that all `types` convert to implicitly, or nullopt
 /// when there is none (e.g. STRING and INT). The NULL type combines with anything.

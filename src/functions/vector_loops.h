@@ -91,7 +91,9 @@ class StringWriter {
  public:
   StringWriter(Vector* out, size_t row) : out_(out), row_(row) {}
   /// Sets the row's value to a copy of `bytes`.
-  void Set(std::string_view bytes) { out_->mutable_values<std::string_view>()[row_] = out_->AddString(bytes); }
+  void Set(std::string_view bytes) {
+    out_->mutable_values<std::string_view>()[row_] = out_->AddString(bytes);
+  }
   /// Sets the row's value to bytes that already live in an input vector whose
   /// strings the output shares (see ShareStringsOf).
   void SetShared(std::string_view bytes) { out_->mutable_values<std::string_view>()[row_] = bytes; }

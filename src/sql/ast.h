@@ -20,22 +20,22 @@ struct Query;
 using QueryPtr = std::unique_ptr<Query>;
 
 enum class ExpressionKind {
-  kIdentifier,    // names: a, t.a, t.a.b (resolved by the binder)
-  kLiteral,       // literal_kind + text
-  kStar,          // * or t.* (names holds the qualifier)
-  kUnary,         // op in {"-", "+", "NOT"}; args[0]
-  kBinary,        // op: + - * / % || = <> < <= > >= AND OR; args[0], args[1]
-  kCall,          // names[0] = function name; args; distinct; star_argument (COUNT(*))
-  kCase,          // args: [operand] (when, then)* [else]; has_operand, has_else
-  kCast,          // args[0] AS type; is_try for TRY_CAST
-  kBetween,       // args[0] [NOT] BETWEEN args[1] AND args[2]; negated
-  kIn,            // args[0] [NOT] IN (args[1..]) or IN (subquery); negated
-  kLike,          // args[0] [NOT] LIKE args[1] [ESCAPE args[2]]; negated; op "LIKE"/"SIMILAR TO"
-  kIsPredicate,   // args[0] IS [NOT] op where op in {NULL, TRUE, FALSE, UNKNOWN}; negated
-  kInterval,      // INTERVAL 'text' unit [TO unit]: text, interval_from, interval_to
-  kSubscript,     // args[0][args[1]]
-  kFieldAccess,   // args[0].names[0], for fields of an expression that is not a name
-  kRowConstructor,    // ROW(args) or (a, b)
+  kIdentifier,      // names: a, t.a, t.a.b (resolved by the binder)
+  kLiteral,         // literal_kind + text
+  kStar,            // * or t.* (names holds the qualifier)
+  kUnary,           // op in {"-", "+", "NOT"}; args[0]
+  kBinary,          // op: + - * / % || = <> < <= > >= AND OR; args[0], args[1]
+  kCall,            // names[0] = function name; args; distinct; star_argument (COUNT(*))
+  kCase,            // args: [operand] (when, then)* [else]; has_operand, has_else
+  kCast,            // args[0] AS type; is_try for TRY_CAST
+  kBetween,         // args[0] [NOT] BETWEEN args[1] AND args[2]; negated
+  kIn,              // args[0] [NOT] IN (args[1..]) or IN (subquery); negated
+  kLike,            // args[0] [NOT] LIKE args[1] [ESCAPE args[2]]; negated; op "LIKE"/"SIMILAR TO"
+  kIsPredicate,     // args[0] IS [NOT] op where op in {NULL, TRUE, FALSE, UNKNOWN}; negated
+  kInterval,        // INTERVAL 'text' unit [TO unit]: text, interval_from, interval_to
+  kSubscript,       // args[0][args[1]]
+  kFieldAccess,     // args[0].names[0], for fields of an expression that is not a name
+  kRowConstructor,  // ROW(args) or (a, b)
   kArrayConstructor,  // ARRAY[args]
   kMapConstructor,    // MAP[k1, v1, ...]
   kExists,            // EXISTS (subquery)
@@ -43,7 +43,19 @@ enum class ExpressionKind {
   kTimeUnit,          // a time unit keyword as a function argument (TIMESTAMPADD(DAY, ...))
 };
 
-enum class LiteralKind { kNull, kBoolean, kInteger, kDecimal, kApproximate, kString, kDate, kTime, kTimestamp, kTimestampLtz, kBinary };
+enum class LiteralKind {
+  kNull,
+  kBoolean,
+  kInteger,
+  kDecimal,
+  kApproximate,
+  kString,
+  kDate,
+  kTime,
+  kTimestamp,
+  kTimestampLtz,
+  kBinary
+};
 
 struct OrderItem {
   ParsedExpressionPtr expression;
@@ -59,7 +71,7 @@ struct WindowSpecification {
   bool frame_is_rows = true;
   /// Frame start: nullptr with preceding_unbounded = true means UNBOUNDED PRECEDING.
   bool preceding_unbounded = true;
-  ParsedExpressionPtr preceding;  // n PRECEDING (rows) or INTERVAL ... PRECEDING (range)
+  ParsedExpressionPtr preceding;   // n PRECEDING (rows) or INTERVAL ... PRECEDING (range)
   bool current_row_start = false;  // BETWEEN CURRENT ROW AND CURRENT ROW
 };
 
@@ -172,11 +184,11 @@ struct ColumnDefinition {
   std::string name;
   SourceLocation location;
   ColumnKind kind = ColumnKind::kPhysical;
-  DataType type;                     // physical and metadata columns
-  ParsedExpressionPtr expression;    // computed columns
-  std::string expression_text;       // the computed column's SQL text
-  std::string metadata_key;          // METADATA FROM 'key'; empty means the column name
-  bool is_virtual = false;           // METADATA ... VIRTUAL
+  DataType type;                   // physical and metadata columns
+  ParsedExpressionPtr expression;  // computed columns
+  std::string expression_text;     // the computed column's SQL text
+  std::string metadata_key;        // METADATA FROM 'key'; empty means the column name
+  bool is_virtual = false;         // METADATA ... VIRTUAL
   std::string comment;
 };
 

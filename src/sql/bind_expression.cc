@@ -17,19 +17,22 @@ constexpr std::string_view kNiladicFunctions[] = {"CURRENT_TIMESTAMP", "LOCALTIM
                                                   "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME"};
 
 constexpr std::string_view kAggregateFunctions[] = {
-    "COUNT",     "SUM",       "SUM0",     "AVG",       "MIN",         "MAX",
-    "FIRST_VALUE", "LAST_VALUE", "LISTAGG", "COLLECT",  "STDDEV_POP",  "STDDEV_SAMP",
-    "VAR_POP",   "VAR_SAMP",  "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
+    "COUNT",       "SUM",        "SUM0",      "AVG",           "MIN",           "MAX",
+    "FIRST_VALUE", "LAST_VALUE", "LISTAGG",   "COLLECT",       "STDDEV_POP",    "STDDEV_SAMP",
+    "VAR_POP",     "VAR_SAMP",   "ARRAY_AGG", "JSON_ARRAYAGG", "JSON_OBJECTAGG"};
 
-constexpr std::string_view kWindowFunctions[] = {"ROW_NUMBER", "RANK", "DENSE_RANK",
-                                                 "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD",
-                                                 "LAG"};
+constexpr std::string_view kWindowFunctions[] = {
+    "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG"};
 
-constexpr std::string_view kStatefulFunctions[] = {
-    "TUMBLE",       "HOP",         "SESSION",       "CUMULATE",      "TUMBLE_START",
-    "TUMBLE_END",   "TUMBLE_ROWTIME", "TUMBLE_PROCTIME", "HOP_START", "HOP_END",
-    "HOP_ROWTIME",  "HOP_PROCTIME", "SESSION_START", "SESSION_END",  "SESSION_ROWTIME",
-    "SESSION_PROCTIME", "PROCTIME", "CURRENT_WATERMARK"};
+constexpr std::string_view kStatefulFunctions[] = {"TUMBLE",          "HOP",
+                                                   "SESSION",         "CUMULATE",
+                                                   "TUMBLE_START",    "TUMBLE_END",
+                                                   "TUMBLE_ROWTIME",  "TUMBLE_PROCTIME",
+                                                   "HOP_START",       "HOP_END",
+                                                   "HOP_ROWTIME",     "HOP_PROCTIME",
+                                                   "SESSION_START",   "SESSION_END",
+                                                   "SESSION_ROWTIME", "SESSION_PROCTIME",
+                                                   "PROCTIME",        "CURRENT_WATERMARK"};
 
 template <size_t N>
 bool Contains(const std::string_view (&names)[N], std::string_view name) {
@@ -66,8 +69,7 @@ Result<ExprPtr> Binder::MakeCall(std::string_view name, std::vector<ExprPtr> arg
                                  const SourceLocation& location) {
   const ScalarFunction* function = context_.functions.FindScalar(name);
   if (function == nullptr) {
-    return ErrorAt(location, "No match found for function signature {}({})", name,
-                   TypeList(args));
+    return ErrorAt(location, "No match found for function signature {}({})", name, TypeList(args));
   }
   std::vector<ArgumentInfo> infos;
   for (const ExprPtr& arg : args) {
@@ -157,10 +159,10 @@ Result<ExprPtr> Binder::BindExpression(const ParsedExpression& expression, const
     }
     case ExpressionKind::kBetween: {
       ASSIGN_OR_RAISE(std::vector<ExprPtr> args, BindArguments(expression, scope));
-      ASSIGN_OR_RAISE(ExprPtr low, MakeCall(expression.negated ? "<" : ">=", {args[0], args[1]},
-                                            location));
-      ASSIGN_OR_RAISE(ExprPtr high, MakeCall(expression.negated ? ">" : "<=", {args[0], args[2]},
-                                             location));
+      ASSIGN_OR_RAISE(ExprPtr low,
+                      MakeCall(expression.negated ? "<" : ">=", {args[0], args[1]}, location));
+      ASSIGN_OR_RAISE(ExprPtr high,
+                      MakeCall(expression.negated ? ">" : "<=", {args[0], args[2]}, location));
       bool nullable = low->type().nullable() || high->type().nullable();
       return FoldConstant(Expr::Special(expression.negated ? SpecialForm::kOr : SpecialForm::kAnd,
                                         {low, high}, DataType::Boolean(nullable)),
@@ -265,8 +267,9 @@ Result<ExprPtr> Binder::BindIdentifier(const ParsedExpression& expression, const
       }
     }
     if (names.size() >= 2) {
-      bool known_qualifier = std::any_of(scope.fields.begin(), scope.fields.end(),
-                                         [&](const ScopeField& f) { return f.qualifier == names[0]; });
+      bool known_qualifier =
+          std::any_of(scope.fields.begin(), scope.fields.end(),
+                      [&](const ScopeField& f) { return f.qualifier == names[0]; });
       if (known_qualifier) {
         return ErrorAt(expression.location, "Column '{}' not found in table '{}'{}", names[1],
                        names[0], hint);
@@ -324,7 +327,8 @@ Result<ExprPtr> Binder::BindLiteral(const ParsedExpression& expression) {
     case LiteralKind::kDecimal: {
       size_t point = text.find('.');
       std::string integer_digits = text.substr(0, point);
-      integer_digits.erase(0, std::min(integer_digits.find_first_not_of('0'), integer_digits.size()));
+      integer_digits.erase(0,
+                           std::min(integer_digits.find_first_not_of('0'), integer_digits.size()));
       int scale = static_cast<int>(text.size() - point - 1);
       int precision = std::max(static_cast<int>(integer_digits.size()) + scale, 1);
       if (precision > DataType::kMaxDecimalPrecision) {
@@ -427,7 +431,8 @@ Result<ExprPtr> Binder::BindInterval(const ParsedExpression& expression) {
     } else {
       return invalid();
     }
-    return Expr::Literal(Value::Int(negative ? -months : months), DataType::IntervalYearMonth(false));
+    return Expr::Literal(Value::Int(negative ? -months : months),
+                         DataType::IntervalYearMonth(false));
   }
   static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
       {"DAY", 86400000}, {"HOUR", 3600000}, {"MINUTE", 60000}, {"SECOND", 1000}};
@@ -489,13 +494,13 @@ Result<ExprPtr> Binder::BindCase(const ParsedExpression& expression, const Scope
   for (const ExprPtr& value : values) types.push_back(value->type());
   std::optional<DataType> common = CommonType(types);
   if (!common) {
-    return ErrorAt(expression.location,
-                   "Illegal mixing of types in CASE or COALESCE statement: {}",
+    return ErrorAt(expression.location, "Illegal mixing of types in CASE or COALESCE statement: {}",
                    TypeList(values));
   }
   if (common->id() == TypeId::kNull) {
-    return ErrorAt(expression.location, "Cannot derive the type of a CASE whose results are all "
-                                        "NULL; use CAST(NULL AS <type>)");
+    return ErrorAt(expression.location,
+                   "Cannot derive the type of a CASE whose results are all "
+                   "NULL; use CAST(NULL AS <type>)");
   }
   std::vector<ExprPtr> args;
   for (size_t i = 0; i < conditions.size(); ++i) {

@@ -49,9 +49,9 @@ Status Binder::ErrorAt(const SourceLocation& location, const Status& status) con
       status.message().find(" at line ") != std::string::npos) {
     return status;
   }
-  return Status(status.code() == StatusCode::kDataError ? StatusCode::kValidation : status.code(),
-                fmt::format("{} at {}", status.message(),
-                            DescribeLocation(context_.script_text, location)));
+  return Status(
+      status.code() == StatusCode::kDataError ? StatusCode::kValidation : status.code(),
+      fmt::format("{} at {}", status.message(), DescribeLocation(context_.script_text, location)));
 }
 
 ExprPtr FoldConstant(const ExprPtr& expression, const FunctionContext& context) {
@@ -121,12 +121,14 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
   }
   if (!query.group_by.empty() || query.having) {
     const ParsedExpression& first = query.group_by.empty() ? *query.having : *query.group_by[0];
-    return ErrorAt(first.location, "GROUP BY and HAVING are not supported yet; they need the "
-                                   "stateful engine");
+    return ErrorAt(first.location,
+                   "GROUP BY and HAVING are not supported yet; they need the "
+                   "stateful engine");
   }
   if (query.distinct) {
-    return ErrorAt(query.location, "SELECT DISTINCT is not supported yet; it needs the stateful "
-                                   "engine");
+    return ErrorAt(query.location,
+                   "SELECT DISTINCT is not supported yet; it needs the stateful "
+                   "engine");
   }
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
@@ -268,8 +270,8 @@ Result<Binder::Relation> Binder::BindValues(const Query& query) {
   for (size_t r = 0; r < rows.size(); ++r) {
     std::vector<Value> row;
     for (size_t c = 0; c < width; ++c) {
-      ASSIGN_OR_RAISE(ExprPtr cast, MakeCastAt(rows[r][c], schema[c].type, false,
-                                               query.rows[r][c]->location));
+      ASSIGN_OR_RAISE(ExprPtr cast,
+                      MakeCastAt(rows[r][c], schema[c].type, false, query.rows[r][c]->location));
       if (!cast->is_literal()) {
         return ErrorAt(query.rows[r][c]->location, "Cannot convert {} to {}",
                        rows[r][c]->ToString(), schema[c].type.ToString());
@@ -296,8 +298,8 @@ Binder::Relation Binder::Rename(Relation relation, const std::string& qualifier,
     std::vector<std::string> names;
     for (size_t i = 0; i < relation.scope.fields.size(); ++i) {
       const ScopeField& field = relation.scope.fields[i];
-      refs.push_back(Expr::InputRef(static_cast<int>(i), field.type,
-                                    relation.plan->schema()[i].name));
+      refs.push_back(
+          Expr::InputRef(static_cast<int>(i), field.type, relation.plan->schema()[i].name));
       names.push_back(field.name);
     }
     relation.plan = MakeProject(relation.plan, std::move(refs), std::move(names));
@@ -313,8 +315,9 @@ Result<Binder::Relation> Binder::BindTableReference(const TableReference& table)
       ASSIGN_OR_RAISE(Relation relation, BindQueryRelation(*table.subquery));
       if (!table.column_aliases.empty() &&
           table.column_aliases.size() != relation.scope.fields.size()) {
-        return ErrorAt(table.location, "List of column aliases must have same degree as table; "
-                                       "table has {} columns, the alias list has {}",
+        return ErrorAt(table.location,
+                       "List of column aliases must have same degree as table; "
+                       "table has {} columns, the alias list has {}",
                        relation.scope.fields.size(), table.column_aliases.size());
       }
       return Rename(std::move(relation), table.alias, table.column_aliases);
@@ -430,9 +433,8 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
   }
   Relation relation;
   relation.plan = std::make_shared<TableScanNode>(qualified_name, std::move(source), physical);
-  bool has_computed = std::any_of(table.columns.begin(), table.columns.end(), [](const auto& c) {
-    return c.kind == ColumnKind::kComputed;
-  });
+  bool has_computed = std::any_of(table.columns.begin(), table.columns.end(),
+                                  [](const auto& c) { return c.kind == ColumnKind::kComputed; });
   if (!has_computed) {
     relation.scope = std::move(physical_scope);
     return relation;
@@ -600,9 +602,10 @@ Status Binder::ValidateTable(CatalogTable* table) {
     identifier->names = path;
     Result<ExprPtr> rowtime = BindExpression(*identifier, all);
     if (!rowtime.ok()) {
-      return Status::Validation("The rowtime attribute field '{}' is not defined in the table "
-                                "schema of `{}`",
-                                watermark.column, table->name);
+      return Status::Validation(
+          "The rowtime attribute field '{}' is not defined in the table "
+          "schema of `{}`",
+          watermark.column, table->name);
     }
     const DataType& type = (*rowtime)->type();
     if (!type.is_timestamp() || type.precision() > 3) {
@@ -629,9 +632,8 @@ Status Binder::ValidateTable(CatalogTable* table) {
 Status Binder::ValidateView(const CatalogView& view) {
   ASSIGN_OR_RAISE(Relation relation, BindQueryRelation(*view.query));
   if (!view.column_aliases.empty() && view.column_aliases.size() != relation.scope.fields.size()) {
-    return Status::Validation(
-        "View `{}` lists {} column names but its query has {} columns", view.name,
-        view.column_aliases.size(), relation.scope.fields.size());
+    return Status::Validation("View `{}` lists {} column names but its query has {} columns",
+                              view.name, view.column_aliases.size(), relation.scope.fields.size());
   }
   return Status::OK();
 }

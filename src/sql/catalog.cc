@@ -70,9 +70,8 @@ Status Catalog::Drop(std::string_view kind, const ObjectName& name, bool if_exis
   ASSIGN_OR_RAISE(std::string local, LocalName(name));
   bool erased = kind == "VIEW" ? views_.erase(local) > 0 : tables_.erase(local) > 0;
   if (!erased && !if_exists) {
-    return Status::Validation("{} `{}` does not exist in {}.{}",
-                              kind == "VIEW" ? "View" : "Table", local, kCatalogName,
-                              kDatabaseName);
+    return Status::Validation("{} `{}` does not exist in {}.{}", kind == "VIEW" ? "View" : "Table",
+                              local, kCatalogName, kDatabaseName);
   }
   return Status::OK();
 }

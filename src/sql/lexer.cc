@@ -156,8 +156,8 @@ class Lexer {
       }
     }
     if (!AtEnd() && (std::isalpha(static_cast<unsigned char>(Peek())) || Peek() == '_')) {
-      return Error(location_, fmt::format("Unexpected character '{}' after number '{}'", Peek(),
-                                          token->text));
+      return Error(location_,
+                   fmt::format("Unexpected character '{}' after number '{}'", Peek(), token->text));
     }
     return Status::OK();
   }

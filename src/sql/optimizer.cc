@@ -73,8 +73,8 @@ PlanNodePtr MergeCalcs(const CalcNode& outer, const CalcNode& inner) {
   std::vector<ExprPtr> conditions;
   if (inner.condition()) conditions.push_back(inner.condition());
   if (outer.condition()) {
-    for (const ExprPtr& part : SplitConjunction(
-             SubstituteInputRefs(outer.condition(), inner.projections()))) {
+    for (const ExprPtr& part :
+         SplitConjunction(SubstituteInputRefs(outer.condition(), inner.projections()))) {
       conditions.push_back(part);
     }
   }
@@ -145,8 +145,8 @@ ExprPtr RewriteForPaths(const ExprPtr& expression, const std::vector<std::vector
   }
   if (!changed) return expression;
   if (expression->kind() == ExprKind::kCall) {
-    return Expr::Call(expression->name(), std::move(args), expression->type(),
-                      expression->kernel(), expression->traits());
+    return Expr::Call(expression->name(), std::move(args), expression->type(), expression->kernel(),
+                      expression->traits());
   }
   return Expr::Special(expression->special_form(), std::move(args), expression->type(),
                        expression->field_index());
@@ -226,9 +226,10 @@ PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan) {
                                                  std::move(projected), pushed);
     }
   }
-  if (!new_scan) new_scan = std::make_shared<TableScanNode>(scan.table_name(), source, schema, pushed);
-  auto result = std::make_shared<CalcNode>(new_scan, std::move(projections),
-                                           Names(calc.schema()), condition);
+  if (!new_scan)
+    new_scan = std::make_shared<TableScanNode>(scan.table_name(), source, schema, pushed);
+  auto result =
+      std::make_shared<CalcNode>(new_scan, std::move(projections), Names(calc.schema()), condition);
   if (IsIdentity(*result)) return new_scan;
   return result;
 }
@@ -261,8 +262,8 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const FunctionContext& context) {
   // A condition that folded to TRUE is no condition.
   if (calc.condition() && calc.condition()->is_literal() && !calc.condition()->is_null_literal() &&
       calc.condition()->value().AsBool()) {
-    current = std::make_shared<CalcNode>(calc.input(), calc.projections(), Names(calc.schema()),
-                                         nullptr);
+    current =
+        std::make_shared<CalcNode>(calc.input(), calc.projections(), Names(calc.schema()), nullptr);
   }
   const auto& simplified = static_cast<const CalcNode&>(*current);
   if (simplified.input()->kind() == PlanNodeKind::kTableScan) {

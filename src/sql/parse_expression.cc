@@ -22,22 +22,42 @@ ParsedExpressionPtr MakeLiteral(LiteralKind kind, std::string text, SourceLocati
   return expression;
 }
 
-constexpr std::string_view kTimeUnits[] = {
-    "MILLENNIUM", "CENTURY", "DECADE", "YEAR",   "QUARTER",     "MONTH",       "WEEK",
-    "DAY",        "HOUR",    "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND", "NANOSECOND",
-    "DOW",        "DOY",     "ISODOW", "ISOYEAR", "EPOCH", "SQL_TSI_DAY", "SQL_TSI_HOUR",
-    "SQL_TSI_MINUTE", "SQL_TSI_SECOND", "SQL_TSI_MONTH", "SQL_TSI_YEAR", "SQL_TSI_WEEK",
-    "SQL_TSI_QUARTER"};
+constexpr std::string_view kTimeUnits[] = {"MILLENNIUM",
+                                           "CENTURY",
+                                           "DECADE",
+                                           "YEAR",
+                                           "QUARTER",
+                                           "MONTH",
+                                           "WEEK",
+                                           "DAY",
+                                           "HOUR",
+                                           "MINUTE",
+                                           "SECOND",
+                                           "MILLISECOND",
+                                           "MICROSECOND",
+                                           "NANOSECOND",
+                                           "DOW",
+                                           "DOY",
+                                           "ISODOW",
+                                           "ISOYEAR",
+                                           "EPOCH",
+                                           "SQL_TSI_DAY",
+                                           "SQL_TSI_HOUR",
+                                           "SQL_TSI_MINUTE",
+                                           "SQL_TSI_SECOND",
+                                           "SQL_TSI_MONTH",
+                                           "SQL_TSI_YEAR",
+                                           "SQL_TSI_WEEK",
+                                           "SQL_TSI_QUARTER"};
 
 // Reserved words that can never be an unquoted name in an expression; quote them
 // with backticks to use them as names, as in Flink.
 constexpr std::string_view kReservedWords[] = {
-    "ALL",    "AND",   "AS",       "BETWEEN", "BY",     "CREATE", "CROSS",  "DISTINCT",
-    "ELSE",   "END",   "EXCEPT",   "FETCH",   "FROM",   "FULL",   "GROUP",  "HAVING",
-    "IN",     "INNER", "INSERT",   "INTERSECT", "INTO", "IS",     "JOIN",   "LEFT",
-    "LIKE",   "LIMIT", "NOT",      "OFFSET",  "ON",     "OR",     "ORDER",  "OUTER",
-    "RIGHT",  "SELECT", "TABLE",   "THEN",    "UNION",  "USING",  "VALUES", "WHEN",
-    "WHERE",  "WITH"};
+    "ALL",    "AND",       "AS",     "BETWEEN", "BY",    "CREATE", "CROSS",  "DISTINCT", "ELSE",
+    "END",    "EXCEPT",    "FETCH",  "FROM",    "FULL",  "GROUP",  "HAVING", "IN",       "INNER",
+    "INSERT", "INTERSECT", "INTO",   "IS",      "JOIN",  "LEFT",   "LIKE",   "LIMIT",    "NOT",
+    "OFFSET", "ON",        "OR",     "ORDER",   "OUTER", "RIGHT",  "SELECT", "TABLE",    "THEN",
+    "UNION",  "USING",     "VALUES", "WHEN",    "WHERE", "WITH"};
 
 bool IsReservedWord(const Token& token) {
   if (token.kind != TokenKind::kIdentifier) return false;
@@ -122,9 +142,8 @@ Result<ParsedExpressionPtr> Parser::ParseComparison() {
       continue;
     }
     bool negated = false;
-    if (PeekKeyword("NOT") &&
-        (PeekKeyword("BETWEEN", 1) || PeekKeyword("IN", 1) || PeekKeyword("LIKE", 1) ||
-         PeekKeyword("SIMILAR", 1))) {
+    if (PeekKeyword("NOT") && (PeekKeyword("BETWEEN", 1) || PeekKeyword("IN", 1) ||
+                               PeekKeyword("LIKE", 1) || PeekKeyword("SIMILAR", 1))) {
       Next();
       negated = true;
     }

@@ -6,13 +6,28 @@ namespace {
 
 // Words that end a select item or table reference, so they never become an
 // implicit alias.
-constexpr std::string_view kClauseKeywords[] = {
-    "FROM",   "WHERE",  "GROUP",  "HAVING", "ORDER",   "LIMIT",     "OFFSET", "FETCH",
-    "UNION",  "EXCEPT", "MINUS",  "INTERSECT", "JOIN", "INNER",     "LEFT",   "RIGHT",
-    "FULL",   "CROSS",  "NATURAL", "ON",    "USING",   "AS",        "SELECT", "VALUES",
-    "WINDOW", "AND",    "OR",     "NOT",    "WHEN",    "THEN",      "ELSE",   "END",
-    "FOR",    "MATCH_RECOGNIZE", "LATERAL", "OUTER", "WITH", "IS",  "IN",     "BETWEEN",
-    "LIKE",   "ASC",    "DESC",   "PARTITION"};
+constexpr std::string_view kClauseKeywords[] = {"FROM",    "WHERE",
+                                                "GROUP",   "HAVING",
+                                                "ORDER",   "LIMIT",
+                                                "OFFSET",  "FETCH",
+                                                "UNION",   "EXCEPT",
+                                                "MINUS",   "INTERSECT",
+                                                "JOIN",    "INNER",
+                                                "LEFT",    "RIGHT",
+                                                "FULL",    "CROSS",
+                                                "NATURAL", "ON",
+                                                "USING",   "AS",
+                                                "SELECT",  "VALUES",
+                                                "WINDOW",  "AND",
+                                                "OR",      "NOT",
+                                                "WHEN",    "THEN",
+                                                "ELSE",    "END",
+                                                "FOR",     "MATCH_RECOGNIZE",
+                                                "LATERAL", "OUTER",
+                                                "WITH",    "IS",
+                                                "IN",      "BETWEEN",
+                                                "LIKE",    "ASC",
+                                                "DESC",    "PARTITION"};
 
 bool IsClauseKeyword(const Token& token) {
   if (token.kind != TokenKind::kIdentifier) return false;
@@ -27,8 +42,7 @@ bool IsClauseKeyword(const Token& token) {
 bool Parser::AtQueryStart() const {
   size_t ahead = 0;
   while (PeekOperator("(", ahead)) ++ahead;
-  return PeekKeyword("SELECT", ahead) || PeekKeyword("WITH", ahead) ||
-         PeekKeyword("VALUES", ahead);
+  return PeekKeyword("SELECT", ahead) || PeekKeyword("WITH", ahead) || PeekKeyword("VALUES", ahead);
 }
 
 bool Parser::AtQueryStartAfterParen() const {
@@ -279,8 +293,8 @@ Status Parser::ParseTableAlias(TableReference* table) {
   if (!PeekAlias()) return Status::OK();
   AcceptKeyword("AS");
   ASSIGN_OR_RAISE(table->alias, ExpectIdentifier("an alias"));
-  if (PeekOperator("(") && (Peek(1).kind == TokenKind::kIdentifier ||
-                            Peek(1).kind == TokenKind::kQuotedIdentifier)) {
+  if (PeekOperator("(") &&
+      (Peek(1).kind == TokenKind::kIdentifier || Peek(1).kind == TokenKind::kQuotedIdentifier)) {
     ASSIGN_OR_RAISE(table->column_aliases, ParseIdentifierList());
   }
   return Status::OK();
@@ -313,7 +327,8 @@ Result<TableReferencePtr> Parser::ParseTablePrimary() {
     table->kind = TableReferenceKind::kTableFunction;
     ASSIGN_OR_RAISE(table->function_call, ParseExpression());
     if (table->function_call->kind != ExpressionKind::kCall) {
-      return ErrorAt(table->function_call->location, "Expected a table function call in TABLE(...)");
+      return ErrorAt(table->function_call->location,
+                     "Expected a table function call in TABLE(...)");
     }
     RETURN_NOT_OK(ExpectOperator(")"));
     RETURN_NOT_OK(ParseTableAlias(table.get()));

@@ -54,7 +54,8 @@ std::string PlannedJob::Explain() const {
     text += ExplainPlan(RewriteLogical(root, function_context));
   }
   text += "\n== Optimized Execution Plan ==\n";
-  for (const PlanNodePtr& root : physical_roots) text += ExplainPlan(root, /*with_parallelism=*/true);
+  for (const PlanNodePtr& root : physical_roots)
+    text += ExplainPlan(root, /*with_parallelism=*/true);
   return text;
 }
 
@@ -99,8 +100,8 @@ Result<StatementResult> Session::Execute(const std::shared_ptr<const Statement>&
       table.temporary = create.temporary;
       for (size_t i = 0; i < create.columns.size(); ++i) {
         if (create.columns[i].expression) {
-          table.columns[i].expression = std::shared_ptr<const ParsedExpression>(
-              shared, create.columns[i].expression.get());
+          table.columns[i].expression =
+              std::shared_ptr<const ParsedExpression>(shared, create.columns[i].expression.get());
         }
       }
       if (create.watermark) {
@@ -309,9 +310,8 @@ Result<std::string> Session::Describe(const ObjectName& name) {
     ASSIGN_OR_RAISE(PlanNodePtr plan, binder.BindQuery(*entry.view->query));
     for (size_t i = 0; i < plan->schema().size(); ++i) {
       const PlanField& field = plan->schema()[i];
-      std::string column_name = i < entry.view->column_aliases.size()
-                                    ? entry.view->column_aliases[i]
-                                    : field.name;
+      std::string column_name =
+          i < entry.view->column_aliases.size() ? entry.view->column_aliases[i] : field.name;
       rows.push_back({column_name, field.type.WithNullable(true).ToString(),
                       field.type.nullable() ? "TRUE" : "FALSE", "", "", ""});
     }
@@ -336,11 +336,10 @@ Result<std::string> Session::ShowCreate(const ShowStatement& show) {
         lines.push_back(fmt::format("  `{}` AS {}", column.name, column.expression_text));
         break;
       case ColumnKind::kMetadata:
-        lines.push_back(fmt::format("  `{}` {} METADATA{}{}", column.name, column.type.ToString(),
-                                    column.metadata_key.empty()
-                                        ? ""
-                                        : fmt::format(" FROM '{}'", column.metadata_key),
-                                    column.is_virtual ? " VIRTUAL" : ""));
+        lines.push_back(fmt::format(
+            "  `{}` {} METADATA{}{}", column.name, column.type.ToString(),
+            column.metadata_key.empty() ? "" : fmt::format(" FROM '{}'", column.metadata_key),
+            column.is_virtual ? " VIRTUAL" : ""));
         break;
     }
   }

@@ -30,7 +30,8 @@ std::string_view RowKindShortString(RowKind kind) {
 Batch Batch::Gather(const uint32_t* rows, size_t count) const {
   std::vector<VectorPtr> columns;
   columns.reserve(columns_.size());
-  for (const VectorPtr& column : columns_) columns.push_back(tiangong::Gather(*column, rows, count));
+  for (const VectorPtr& column : columns_)
+    columns.push_back(tiangong::Gather(*column, rows, count));
   std::vector<RowKind> kinds;
   if (!row_kinds_.empty()) {
     kinds.resize(count);

@@ -129,8 +129,10 @@ Result<Int128> ParseDecimal(std::string_view text, int precision, int scale) {
     if (digits != 0 && shift > kMaxDigits) {
       return Status::DataError("'{}' does not fit DECIMAL({}, {})", text, precision, scale);
     }
-    auto scaled = digits == 0 ? std::optional<Int128>(0) : MultiplyChecked(digits, kPowers.values[shift]);
-    if (!scaled) return Status::DataError("'{}' does not fit DECIMAL({}, {})", text, precision, scale);
+    auto scaled =
+        digits == 0 ? std::optional<Int128>(0) : MultiplyChecked(digits, kPowers.values[shift]);
+    if (!scaled)
+      return Status::DataError("'{}' does not fit DECIMAL({}, {})", text, precision, scale);
     unscaled = *scaled;
   } else {
     unscaled = -shift > kMaxDigits ? 0 : DivideRoundHalfUp(digits, kPowers.values[-shift]);

@@ -40,7 +40,6 @@ std::optional<Int128> MultiplyChecked(Int128 a, Int128 b);
 
 /// (a / 10^a_scale) / (b / 10^b_scale) as an unscaled value of `result_scale`,
 /// rounded HALF_UP. REQUIRES: b != 0. nullopt on overflow.
-std::optional<Int128> DivideDecimal(Int128 a, int a_scale, Int128 b, int b_scale,
-                                    int result_scale);
+std::optional<Int128> DivideDecimal(Int128 a, int a_scale, Int128 b, int b_scale, int result_scale);
 
 }  // namespace tiangong

@@ -29,9 +29,9 @@ TEST(DecimalTest, FormatsPlainWithScaleDigits) {
 }
 
 TEST(DecimalTest, RescalesAndDivides) {
-  EXPECT_EQ(*RescaleDecimal(12345, 3, 1), 123);  // 12.345 -> 12.3
-  EXPECT_EQ(*RescaleDecimal(12355, 3, 2), 1236);  // 12.355 -> 12.36
-  EXPECT_EQ(*RescaleDecimal(-15, 1, 0), -2);  // -1.5 -> -2 (half up away from zero)
+  EXPECT_EQ(*RescaleDecimal(12345, 3, 1), 123);      // 12.345 -> 12.3
+  EXPECT_EQ(*RescaleDecimal(12355, 3, 2), 1236);     // 12.355 -> 12.36
+  EXPECT_EQ(*RescaleDecimal(-15, 1, 0), -2);         // -1.5 -> -2 (half up away from zero)
   EXPECT_EQ(*DivideDecimal(1, 0, 3, 0, 6), 333333);  // 1/3 = 0.333333
   EXPECT_EQ(*DivideDecimal(2, 0, 3, 0, 6), 666667);
   EXPECT_FALSE(MultiplyChecked(PowerOfTen(38), PowerOfTen(2)).has_value());

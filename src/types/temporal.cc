@@ -23,7 +23,8 @@ CivilDate CivilFromDays(int64_t days) {
   const int64_t day_of_era = days - era * 146097;
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t month_index = (5 * day_of_year + 2) / 153;
   const int day = static_cast<int>(day_of_year - (153 * month_index + 2) / 5 + 1);
   const int month = static_cast<int>(month_index < 10 ? month_index + 3 : month_index - 9);
@@ -110,8 +111,8 @@ std::string FormatTime(int32_t millis, int precision) {
 
 std::string FormatTimestamp(int64_t micros, int precision) {
   CivilDateTime civil = CivilFromMicros(micros);
-  std::string text = fmt::format("{} {:02d}:{:02d}:{:02d}", FormatCivilDate(civil.date),
-                                 civil.hour, civil.minute, civil.second);
+  std::string text = fmt::format("{} {:02d}:{:02d}:{:02d}", FormatCivilDate(civil.date), civil.hour,
+                                 civil.minute, civil.second);
   AppendFraction(&text, civil.micros, precision);
   return text;
 }
@@ -140,8 +141,8 @@ std::string FormatLocalTime(int32_t millis) {
 
 std::string FormatInstant(int64_t micros) {
   CivilDateTime civil = CivilFromMicros(micros);
-  std::string text = fmt::format("{}T{:02d}:{:02d}:{:02d}", FormatCivilDate(civil.date),
-                                 civil.hour, civil.minute, civil.second);
+  std::string text = fmt::format("{}T{:02d}:{:02d}:{:02d}", FormatCivilDate(civil.date), civil.hour,
+                                 civil.minute, civil.second);
   AppendJavaFraction(&text, civil.micros);
   text.push_back('Z');
   return text;
@@ -209,8 +210,8 @@ bool ParseTimePart(std::string_view text, size_t* position, int64_t* micros_of_d
     }
   }
   if (hour > 23 || minute > 59 || second > 59) return false;
-  *micros_of_day = hour * kMicrosPerHour + minute * kMicrosPerMinute + second * kMicrosPerSecond +
-                   fraction;
+  *micros_of_day =
+      hour * kMicrosPerHour + minute * kMicrosPerMinute + second * kMicrosPerSecond + fraction;
   return true;
 }
 

@@ -40,7 +40,9 @@ int DaysInMonth(int64_t year, int month);
 int IsoDayOfWeek(int64_t days);
 
 /// Floor division and modulo for negative timestamps.
-inline int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 CivilDateTime CivilFromMicros(int64_t micros);

@@ -92,8 +92,8 @@ TimeZone TimeZone::Utc() {
 
 int64_t TimeZone::ToLocal(int64_t utc_micros) const {
   int64_t seconds = FloorDiv(utc_micros, kMicrosPerSecond);
-  auto instant = std::chrono::time_point<std::chrono::system_clock, cctz::seconds>(
-      cctz::seconds(seconds));
+  auto instant =
+      std::chrono::time_point<std::chrono::system_clock, cctz::seconds>(cctz::seconds(seconds));
   auto lookup = impl_->zone.lookup(instant);
   return utc_micros + static_cast<int64_t>(lookup.offset) * kMicrosPerSecond;
 }
@@ -104,8 +104,8 @@ int64_t TimeZone::ToUtc(int64_t local_micros) const {
                            civil.minute, civil.second);
   auto lookup = impl_->zone.lookup(local);
   auto instant = lookup.kind == cctz::time_zone::civil_lookup::SKIPPED ? lookup.trans : lookup.pre;
-  int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(instant.time_since_epoch())
-                        .count();
+  int64_t seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(instant.time_since_epoch()).count();
   return seconds * kMicrosPerSecond + civil.micros;
 }
 

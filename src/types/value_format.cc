@@ -60,8 +60,8 @@ std::string FormatJavaFloating(T value) {
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
   char buffer[64];
-  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value,
-                                    std::chars_format::scientific);
+  auto [end, error] =
+      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::scientific);
   return JavaLayout(buffer, static_cast<size_t>(end - buffer));
 }
 
@@ -245,8 +245,7 @@ void AppendSqlForm(const Vector& vector, size_t row, const TimeZone& zone, std::
       out->append(FormatTimestamp(vector.values<int64_t>()[slot], type.precision()));
       return;
     case TypeId::kTimestampLtz:
-      out->append(
-          FormatTimestamp(zone.ToLocal(vector.values<int64_t>()[slot]), type.precision()));
+      out->append(FormatTimestamp(zone.ToLocal(vector.values<int64_t>()[slot]), type.precision()));
       return;
     case TypeId::kIntervalYearMonth: {
       int32_t months = vector.values<int32_t>()[slot];

@@ -21,13 +21,15 @@ TEST(ValueFormatTest, JavaDoubleLayout) {
 }
 
 TEST(ValueFormatTest, PrintRowLooksLikeFlinksRowToString) {
-  DataType row_type = DataType::Row({{"id", DataType::BigInt()}, {"tags", DataType::Array(DataType::String())}});
+  DataType row_type =
+      DataType::Row({{"id", DataType::BigInt()}, {"tags", DataType::Array(DataType::String())}});
   std::vector<VectorPtr> columns = {
       MakeVector(DataType::Int(), {Value::Int(1)}),
       MakeVector(DataType::String(), {Value()}),
       MakeVector(DataType::Decimal(5, 2), {Value::Decimal(-150)}),
-      MakeVector(row_type, {Value::MakeList({Value::Int(7), Value::MakeList({Value::String("a"),
-                                                                            Value::String("b")})})}),
+      MakeVector(row_type,
+                 {Value::MakeList(
+                     {Value::Int(7), Value::MakeList({Value::String("a"), Value::String("b")})})}),
       MakeVector(DataType::Map(DataType::String(), DataType::Int()),
                  {Value::MakeList({Value::String("k"), Value::Int(2)})}),
   };

@@ -5,8 +5,7 @@
 
 namespace tiangong {
 
-VectorBuilder::VectorBuilder(const DataType& type)
-    : type_(type), kind_(PhysicalKindOf(type.id())) {
+VectorBuilder::VectorBuilder(const DataType& type) : type_(type), kind_(PhysicalKindOf(type.id())) {
   if (kind_ == PhysicalKind::kList) {
     values_.ResizeAndFill(sizeof(uint32_t), 0);
   }

@@ -37,9 +37,7 @@ class VectorBuilder {
     MarkValid();
   }
   /// Copies the bytes into the vector's arena.
-  void AppendString(std::string_view bytes) {
-    AppendFixed<std::string_view>(arena().Add(bytes));
-  }
+  void AppendString(std::string_view bytes) { AppendFixed<std::string_view>(arena().Add(bytes)); }
   /// Writable space for a string of at most `max_size` bytes; finish with
   /// CommitString(actual_size).
   char* BeginString(size_t max_size);

@@ -10,8 +10,8 @@ namespace tiangong {
 namespace {
 
 DataType NestedType() {
-  return DataType::Row({{"name", DataType::String()},
-                        {"scores", DataType::Array(DataType::Int())}});
+  return DataType::Row(
+      {{"name", DataType::String()}, {"scores", DataType::Array(DataType::Int())}});
 }
 
 std::vector<Value> NestedValues() {

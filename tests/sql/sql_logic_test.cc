@@ -51,7 +51,8 @@ class CapturingSink final : public TableSink {
     explicit Writer(std::shared_ptr<Rows> rows) : rows_(std::move(rows)) {}
     Status Write(const Batch& batch) override {
       std::lock_guard<std::mutex> lock(rows_->mutex);
-      for (size_t i = 0; i < batch.num_rows(); ++i) rows_->lines.push_back(FormatPrintRow(batch, i));
+      for (size_t i = 0; i < batch.num_rows(); ++i)
+        rows_->lines.push_back(FormatPrintRow(batch, i));
       return Status::OK();
     }
 
@@ -87,7 +88,8 @@ class SqlTestRunner {
  private:
   // Runs the SQL of a record; for queries, returns the rows of the last SELECT.
   Status Execute(const std::string& sql, std::vector<std::string>* rows) {
-    ASSIGN_OR_RAISE(std::string text, SubstituteVariables(sql, {{"TEST_DIR", directory_.string()}}));
+    ASSIGN_OR_RAISE(std::string text,
+                    SubstituteVariables(sql, {{"TEST_DIR", directory_.string()}}));
     scripts_.push_back(std::make_unique<std::string>(text));
     const std::string& owned = *scripts_.back();
     ASSIGN_OR_RAISE(std::vector<sql::Statement> statements, sql::ParseScript(owned));
@@ -130,8 +132,9 @@ class SqlTestRunner {
       case SqlTestRecord::Kind::kStatementError:
       case SqlTestRecord::Kind::kQueryError: {
         Status status = Execute(record.sql, nullptr);
-        if (status.ok()) return fmt::format("expected an error containing '{}', but it succeeded",
-                                            record.expected_error);
+        if (status.ok())
+          return fmt::format("expected an error containing '{}', but it succeeded",
+                             record.expected_error);
         if (status.message().find(record.expected_error) == std::string::npos) {
           return fmt::format("expected an error containing '{}', but got: {}",
                              record.expected_error, status.ToString());
@@ -163,7 +166,8 @@ class SqlTestRunner {
     if (fs::is_directory(target)) {
       for (const auto& entry : fs::recursive_directory_iterator(target)) {
         std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() && name[0] != '.' && name[0] != '_') files.push_back(entry.path());
+        if (entry.is_regular_file() && name[0] != '.' && name[0] != '_')
+          files.push_back(entry.path());
       }
       std::sort(files.begin(), files.end());
     } else if (fs::exists(target)) {

@@ -12,7 +12,7 @@
 namespace tiangong {
 namespace {
 
-constexpr const char* kFieldOptions[] = {"kind",  "min",   "max",  "max-past", "length",
+constexpr const char* kFieldOptions[] = {"kind",    "min",   "max", "max-past", "length",
                                          "var-len", "start", "end", "null-rate"};
 
 int64_t NowMicros() {
@@ -32,11 +32,11 @@ std::pair<uint64_t, uint64_t> SplitRange(uint64_t total, int index, int count) {
 }
 
 struct DatagenSettings {
-  DataType row_type;                      // all physical columns
-  std::vector<int> projection;            // produced columns, as indexes into row_type
+  DataType row_type;            // all physical columns
+  std::vector<int> projection;  // produced columns, as indexes into row_type
   Configuration options;
   int64_t rows_per_second = 10000;
-  std::optional<uint64_t> total_rows;     // bounded when set
+  std::optional<uint64_t> total_rows;  // bounded when set
   int parallelism = 0;
   FunctionContext function_context;
 };
@@ -51,7 +51,8 @@ class DatagenReader final : public SourceReader {
         produced_(std::move(produced)),
         batch_size_(context.batch_size),
         random_(std::random_device{}() ^ (static_cast<uint64_t>(context.subtask_index) << 32)),
-        rate_(std::max<int64_t>(1, settings_->rows_per_second / std::max(1, context.parallelism))) {}
+        rate_(std::max<int64_t>(1, settings_->rows_per_second / std::max(1, context.parallelism))) {
+  }
 
   void AddSplits(std::vector<SourceSplit> splits) override {
     for (SourceSplit& split : splits) {
@@ -82,17 +83,18 @@ class DatagenReader final : public SourceReader {
       start_time_ = now;
     }
     double elapsed = std::chrono::duration<double>(now - start_time_).count();
-    int64_t allowed = static_cast<int64_t>(elapsed * static_cast<double>(rate_)) + 1 - produced_rows_;
+    int64_t allowed =
+        static_cast<int64_t>(elapsed * static_cast<double>(rate_)) + 1 - produced_rows_;
     if (allowed <= 0) {
-      double wait_seconds = static_cast<double>(produced_rows_) / static_cast<double>(rate_) - elapsed;
-      return ReadResult{ReadStatus::kNoData,
-                        std::chrono::microseconds(std::max<int64_t>(
-                            100, static_cast<int64_t>(wait_seconds * 1e6)))};
+      double wait_seconds =
+          static_cast<double>(produced_rows_) / static_cast<double>(rate_) - elapsed;
+      return ReadResult{ReadStatus::kNoData, std::chrono::microseconds(std::max<int64_t>(
+                                                 100, static_cast<int64_t>(wait_seconds * 1e6)))};
     }
     SplitState& split = splits_.front();
-    uint64_t count = std::min<uint64_t>(
-        {static_cast<uint64_t>(batch_size_), static_cast<uint64_t>(allowed),
-         static_cast<uint64_t>(std::max<int64_t>(1, rate_ / 10))});
+    uint64_t count =
+        std::min<uint64_t>({static_cast<uint64_t>(batch_size_), static_cast<uint64_t>(allowed),
+                            static_cast<uint64_t>(std::max<int64_t>(1, rate_ / 10))});
     if (split.rows) count = std::min(count, *split.rows - split.emitted);
     uint64_t first = split.first_index + split.emitted;
     std::vector<VectorPtr> columns;
@@ -162,7 +164,8 @@ class DatagenSource final : public TableSource {
   std::string Describe() const override {
     if (settings_->projection.size() == settings_->row_type.num_fields()) return "";
     std::vector<std::string> names;
-    for (int index : settings_->projection) names.push_back(settings_->row_type.fields()[index].name);
+    for (int index : settings_->projection)
+      names.push_back(settings_->row_type.fields()[index].name);
     return fmt::format("project=[{}]", fmt::join(names, ", "));
   }
 
@@ -187,10 +190,11 @@ class DatagenSource final : public TableSource {
     std::vector<std::unique_ptr<FieldGenerator>> generators;
     for (int index : settings_->projection) {
       const RowField& field = settings_->row_type.fields()[index];
-      ASSIGN_OR_RAISE(std::unique_ptr<FieldGenerator> generator,
-                      MakeFieldGenerator(field.name, field.type,
-                                         settings_->options.WithPrefix("fields." + field.name + "."),
-                                         now, now_local));
+      ASSIGN_OR_RAISE(
+          std::unique_ptr<FieldGenerator> generator,
+          MakeFieldGenerator(field.name, field.type,
+                             settings_->options.WithPrefix("fields." + field.name + "."), now,
+                             now_local));
       generators.push_back(std::move(generator));
     }
     return generators;
@@ -208,8 +212,8 @@ class DatagenFactory final : public ConnectorFactory {
     return {{}, {"rows-per-second", "number-of-rows", "scan.parallelism"}, {}};
   }
 
-  Result<std::unique_ptr<TableSource>> CreateSource(const TableDescriptor& table,
-                                                    const ConnectorContext& context) const override {
+  Result<std::unique_ptr<TableSource>> CreateSource(
+      const TableDescriptor& table, const ConnectorContext& context) const override {
     OptionSpec spec = options();
     for (const RowField& field : table.physical_type.fields()) {
       for (const char* option : kFieldOptions) {
@@ -226,8 +230,8 @@ class DatagenFactory final : public ConnectorFactory {
     }
     ASSIGN_OR_RAISE(settings->rows_per_second, table.options.GetInt("rows-per-second", 10000));
     if (settings->rows_per_second <= 0) {
-      return Status::Invalid("Table {}: 'rows-per-second' must be positive, but is {}",
-                             table.name, settings->rows_per_second);
+      return Status::Invalid("Table {}: 'rows-per-second' must be positive, but is {}", table.name,
+                             settings->rows_per_second);
     }
     ASSIGN_OR_RAISE(int64_t parallelism, table.options.GetInt("scan.parallelism", 0));
     settings->parallelism = static_cast<int>(parallelism);
@@ -241,10 +245,12 @@ class DatagenFactory final : public ConnectorFactory {
     auto source = std::make_unique<DatagenSource>(settings);
     // Validate every field's options now, and bound the source by its sequences.
     Result<std::vector<std::unique_ptr<FieldGenerator>>> generators = source->MakeGenerators();
-    if (!generators.ok()) return generators.status().WithContext(fmt::format("Table {}", table.name));
+    if (!generators.ok())
+      return generators.status().WithContext(fmt::format("Table {}", table.name));
     for (const auto& generator : *generators) {
       if (std::optional<uint64_t> length = generator->sequence_length()) {
-        settings->total_rows = settings->total_rows ? std::min(*settings->total_rows, *length) : *length;
+        settings->total_rows =
+            settings->total_rows ? std::min(*settings->total_rows, *length) : *length;
       }
     }
     return std::unique_ptr<TableSource>(std::move(source));

@@ -15,8 +15,7 @@ namespace {
 
 constexpr int64_t kDefaultLength = 100;
 constexpr int64_t kDefaultCollectionLength = 3;
-constexpr char kAlphanumeric[] =
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+constexpr char kAlphanumeric[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 Status OptionError(const std::string& field, std::string_view option, const Status& cause) {
   return Status::Invalid("datagen field '{}', option 'fields.{}.{}': {}", field, field, option,
@@ -62,12 +61,15 @@ void StoreIntegerOfType(Vector* out, size_t row, int64_t value) {
 class RandomIntegerGenerator final : public FieldGenerator {
  public:
   RandomIntegerGenerator(DataType type, int64_t minimum, int64_t maximum)
-      : type_(std::move(type)), minimum_(minimum), span_(static_cast<uint64_t>(maximum - minimum) + 1) {}
+      : type_(std::move(type)),
+        minimum_(minimum),
+        span_(static_cast<uint64_t>(maximum - minimum) + 1) {}
   VectorPtr Generate(size_t count, uint64_t first_index, RandomBits& random) override {
     MutableVectorPtr out = Vector::Make(type_, count);
     for (size_t i = 0; i < count; ++i) {
       uint64_t offset = span_ == 0 ? random.Next() : random.Below(span_);
-      StoreIntegerOfType(out.get(), i, static_cast<int64_t>(static_cast<uint64_t>(minimum_) + offset));
+      StoreIntegerOfType(out.get(), i,
+                         static_cast<int64_t>(static_cast<uint64_t>(minimum_) + offset));
     }
     return out;
   }
@@ -182,9 +184,10 @@ class RandomTemporalGenerator final : public FieldGenerator {
                        ? static_cast<int64_t>(std::pow(10, 6 - type_.precision()))
                        : 1;
     for (size_t i = 0; i < count; ++i) {
-      int64_t past = max_past_micros_ == 0
-                         ? 0
-                         : static_cast<int64_t>(random.Below(static_cast<uint64_t>(max_past_micros_) + 1));
+      int64_t past =
+          max_past_micros_ == 0
+              ? 0
+              : static_cast<int64_t>(random.Below(static_cast<uint64_t>(max_past_micros_) + 1));
       int64_t local = now_local_micros_ - past;
       switch (type_.id()) {
         case TypeId::kDate:
@@ -303,8 +306,8 @@ class NullRateGenerator final : public FieldGenerator {
 };
 
 Result<std::unique_ptr<FieldGenerator>> MakeRandom(const std::string& name, const DataType& type,
-                                                   const Configuration& options,
-                                                   int64_t now_micros, int64_t now_local_micros) {
+                                                   const Configuration& options, int64_t now_micros,
+                                                   int64_t now_local_micros) {
   auto fail = [&](std::string_view option, const Status& cause) {
     return OptionError(name, option, cause);
   };
@@ -382,8 +385,8 @@ Result<std::unique_ptr<FieldGenerator>> MakeRandom(const std::string& name, cons
       std::vector<std::unique_ptr<FieldGenerator>> children;
       for (const RowField& field : type.fields()) {
         ASSIGN_OR_RAISE(std::unique_ptr<FieldGenerator> child,
-                        MakeRandom(name + "." + field.name, field.type, Configuration(),
-                                   now_micros, now_local_micros));
+                        MakeRandom(name + "." + field.name, field.type, Configuration(), now_micros,
+                                   now_local_micros));
         children.push_back(std::move(child));
       }
       return std::unique_ptr<FieldGenerator>(
@@ -412,9 +415,10 @@ Result<std::unique_ptr<FieldGenerator>> MakeFieldGenerator(const std::string& na
     }
     for (const char* required : {"start", "end"}) {
       if (!options.Contains(required)) {
-        return Status::Invalid("Could not find required property 'fields.{}.{}' for sequence "
-                               "generator.",
-                               name, required);
+        return Status::Invalid(
+            "Could not find required property 'fields.{}.{}' for sequence "
+            "generator.",
+            name, required);
       }
     }
     Result<int64_t> start = options.GetInt("start", 0);
@@ -439,9 +443,9 @@ Result<std::unique_ptr<FieldGenerator>> MakeFieldGenerator(const std::string& na
   }
   if (*null_rate > 0) {
     if (!type.nullable()) {
-      return OptionError(name, "null-rate",
-                         Status::Invalid("the column is NOT NULL but the null rate is {}",
-                                         *null_rate));
+      return OptionError(
+          name, "null-rate",
+          Status::Invalid("the column is NOT NULL but the null rate is {}", *null_rate));
     }
     generator = std::make_unique<NullRateGenerator>(std::move(generator), *null_rate);
   }

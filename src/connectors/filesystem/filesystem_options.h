@@ -30,8 +30,8 @@ struct FilesystemTable {
 };
 
 /// Validates the options of `table` and resolves its format.
-Result<std::shared_ptr<const FilesystemTable>> ParseFilesystemTable(const TableDescriptor& table,
-                                                                    const ConnectorContext& context);
+Result<std::shared_ptr<const FilesystemTable>> ParseFilesystemTable(
+    const TableDescriptor& table, const ConnectorContext& context);
 
 std::unique_ptr<TableSource> MakeFilesystemSource(std::shared_ptr<const FilesystemTable> table);
 std::unique_ptr<TableSink> MakeFilesystemSink(std::shared_ptr<const FilesystemTable> table);

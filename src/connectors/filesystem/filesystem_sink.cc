@@ -62,7 +62,8 @@ class FilesystemWriter final : public SinkWriter {
       buffer_.push_back('\n');
     }
     RETURN_NOT_OK(FlushBuffer());
-    bool too_big = bytes_in_file_ + static_cast<int64_t>(buffer_.size()) >= table_->rolling_file_size;
+    bool too_big =
+        bytes_in_file_ + static_cast<int64_t>(buffer_.size()) >= table_->rolling_file_size;
     bool too_old = file_ != nullptr &&
                    std::chrono::steady_clock::now() - opened_at_ >= table_->rollover_interval;
     if (too_big || too_old) RETURN_NOT_OK(Roll());
@@ -80,8 +81,8 @@ class FilesystemWriter final : public SinkWriter {
       in_progress_ = (fs::path(table_->path) / ("." + PartName() + ".inprogress")).string();
       file_ = std::fopen(in_progress_.c_str(), "wb");
       if (file_ == nullptr) {
-        return Status::IOError("Table {}: cannot create '{}': {}", table_->table_name,
-                               in_progress_, std::strerror(errno));
+        return Status::IOError("Table {}: cannot create '{}': {}", table_->table_name, in_progress_,
+                               std::strerror(errno));
       }
       std::setvbuf(file_, nullptr, _IOFBF, kFileBuffer);
       opened_at_ = std::chrono::steady_clock::now();
@@ -133,7 +134,8 @@ class FilesystemWriter final : public SinkWriter {
 
 class FilesystemSink final : public TableSink {
  public:
-  explicit FilesystemSink(std::shared_ptr<const FilesystemTable> table) : table_(std::move(table)) {}
+  explicit FilesystemSink(std::shared_ptr<const FilesystemTable> table)
+      : table_(std::move(table)) {}
 
   int parallelism() const override { return table_->sink_parallelism; }
   std::string Describe() const override {

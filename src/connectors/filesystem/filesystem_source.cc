@@ -73,8 +73,8 @@ FileSplit DecodeSplit(const SourceSplit& split) {
 
 class FilesystemReader final : public SourceReader {
  public:
-  FilesystemReader(std::shared_ptr<const FilesystemTable> table, std::unique_ptr<RecordDecoder> decoder,
-                   const ReaderContext& context)
+  FilesystemReader(std::shared_ptr<const FilesystemTable> table,
+                   std::unique_ptr<RecordDecoder> decoder, const ReaderContext& context)
       : table_(std::move(table)),
         decoder_(std::move(decoder)),
         builder_(table_->row_type),
@@ -124,7 +124,8 @@ class FilesystemReader final : public SourceReader {
   std::vector<SourceSplit> SnapshotSplits() const override {
     std::vector<SourceSplit> splits;
     if (current_) splits.push_back(SourceSplit{current_->path, EncodeState(*current_)});
-    for (const FileSplit& split : pending_) splits.push_back(SourceSplit{split.path, EncodeState(split)});
+    for (const FileSplit& split : pending_)
+      splits.push_back(SourceSplit{split.path, EncodeState(split)});
     return splits;
   }
 
@@ -196,8 +197,8 @@ class FilesystemReader final : public SourceReader {
     buffer_.resize(old_size + read);
     if (read < kReadChunk) {
       if (std::ferror(file_)) {
-        return Status::IOError("Table {}: cannot read '{}': {}", table_->table_name,
-                               current_->path, std::strerror(errno));
+        return Status::IOError("Table {}: cannot read '{}': {}", table_->table_name, current_->path,
+                               std::strerror(errno));
       }
       at_end_ = true;
     }

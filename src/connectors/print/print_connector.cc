@@ -18,7 +18,8 @@ std::mutex& OutputMutex() {
 
 class PrintWriter final : public SinkWriter {
  public:
-  PrintWriter(std::string prefix, std::FILE* stream) : prefix_(std::move(prefix)), stream_(stream) {}
+  PrintWriter(std::string prefix, std::FILE* stream)
+      : prefix_(std::move(prefix)), stream_(stream) {}
 
   Status Write(const Batch& batch) override {
     buffer_.clear();
@@ -86,9 +87,9 @@ class PrintFactory final : public ConnectorFactory {
     RETURN_NOT_OK(ValidateOptions(identifier(), table.name, options(), table.options));
     ASSIGN_OR_RAISE(bool standard_error, table.options.GetBool("standard-error", false));
     ASSIGN_OR_RAISE(int64_t parallelism, table.options.GetInt("sink.parallelism", 0));
-    return std::unique_ptr<TableSink>(std::make_unique<PrintSink>(
-        table.options.GetString("print-identifier", ""), standard_error,
-        static_cast<int>(parallelism)));
+    return std::unique_ptr<TableSink>(
+        std::make_unique<PrintSink>(table.options.GetString("print-identifier", ""), standard_error,
+                                    static_cast<int>(parallelism)));
   }
 };
 
