@@ -82,7 +82,8 @@ BENCHMARK_CAPTURE(Filter, in_list, "auction IN (1007, 1020, 2001, 2019, 2087)");
 BENCHMARK_CAPTURE(Filter, and_range, "price > 100 AND price < 50000");
 BENCHMARK_CAPTURE(Project, q1_decimal_multiply, "0.908 * price");
 BENCHMARK_CAPTURE(Project, bigint_add, "price + auction");
-BENCHMARK_CAPTURE(Project, case_when, "CASE WHEN price < 10000 THEN 1 WHEN price < 50000 THEN 2 ELSE 3 END");
+BENCHMARK_CAPTURE(Project, case_when,
+                  "CASE WHEN price < 10000 THEN 1 WHEN price < 50000 THEN 2 ELSE 3 END");
 BENCHMARK_CAPTURE(Project, cast_string_to_int, "CAST(amount AS INT)");
 BENCHMARK_CAPTURE(Project, upper, "UPPER(channel)");
 BENCHMARK_CAPTURE(Project, concat, "channel || '-' || amount");

@@ -59,15 +59,15 @@ void Decode(benchmark::State& state, const char* format) {
 
 void Encode(benchmark::State& state, const char* format) {
   std::vector<std::string> records = Records(false);
-  auto decoder = BuiltinFormats().Find("csv")->CreateDecoder(BidType(), Configuration(),
-                                                             FunctionContext());
+  auto decoder =
+      BuiltinFormats().Find("csv")->CreateDecoder(BidType(), Configuration(), FunctionContext());
   BatchBuilder builder(BidType());
   for (const std::string& record : records) {
     if (!(*decoder)->Decode(record, &builder).ok()) std::abort();
   }
   Batch batch = builder.Build();
-  auto encoder = BuiltinFormats().Find(format)->CreateEncoder(BidType(), Configuration(),
-                                                              FunctionContext());
+  auto encoder =
+      BuiltinFormats().Find(format)->CreateEncoder(BidType(), Configuration(), FunctionContext());
   std::string out;
   for (auto _ : state) {
     out.clear();

@@ -56,24 +56,24 @@ constexpr const char* kNexmarkRow =
     "TIMESTAMP(3), extra STRING>>";
 
 void DatagenRows(benchmark::State& state) {
-  Generate(state, OpenReader("datagen", "ROW<id BIGINT, name STRING, price DOUBLE>",
-                             {{"rows-per-second", "1000000000"}, {"fields.name.length", "10"}},
-                             {}));
+  Generate(state,
+           OpenReader("datagen", "ROW<id BIGINT, name STRING, price DOUBLE>",
+                      {{"rows-per-second", "1000000000"}, {"fields.name.length", "10"}}, {}));
 }
 
 void NexmarkAllColumns(benchmark::State& state) {
-  Generate(state, OpenReader("nexmark", kNexmarkRow, {{"first-event.rate", "1000000000"},
-                                                      {"next-event.rate", "1000000000"}},
-                             {}));
+  Generate(state,
+           OpenReader("nexmark", kNexmarkRow,
+                      {{"first-event.rate", "1000000000"}, {"next-event.rate", "1000000000"}}, {}));
 }
 
 // What q1 reads: event_type, bid.auction, bid.bidder, bid.price, bid.dateTime, bid.extra,
 // and the dateTime computed column's inputs.
 void NexmarkQ1Columns(benchmark::State& state) {
-  Generate(state, OpenReader("nexmark", kNexmarkRow,
-                             {{"first-event.rate", "1000000000"},
-                              {"next-event.rate", "1000000000"}},
-                             {{0}, {3, 0}, {3, 1}, {3, 2}, {3, 5}, {3, 6}}));
+  Generate(state,
+           OpenReader("nexmark", kNexmarkRow,
+                      {{"first-event.rate", "1000000000"}, {"next-event.rate", "1000000000"}},
+                      {{0}, {3, 0}, {3, 1}, {3, 2}, {3, 5}, {3, 6}}));
 }
 
 BENCHMARK(DatagenRows);
