@@ -719,29 +719,6 @@ const JsonPath* PathAt(const JsonPathPtr& constant, const Vector& paths, size_t 
 
 // --- Kernels --------------------------------------------------------------------------------
 
-template <typename State, typename Function>
-class StatefulKernel final : public ScalarKernel {
- public:
-  explicit StatefulKernel(Function function) : function_(std::move(function)) {}
-
-  Result<VectorPtr> Evaluate(const KernelContext& context,
-                             std::span<const VectorPtr> args) const override {
-    if (context.state != nullptr)
-      return function_(context, args, *static_cast<State*>(context.state));
-    State state;  // a caller without an evaluator, e.g. a one-off evaluation
-    return function_(context, args, state);
-  }
-  std::unique_ptr<KernelState> MakeState() const override { return std::make_unique<State>(); }
-
- private:
-  Function function_;
-};
-
-template <typename State, typename Function>
-ScalarKernelPtr MakeStatefulKernel(Function function) {
-  return std::make_shared<StatefulKernel<State, Function>>(std::move(function));
-}
-
 // Runs `op(row, out)` for each row where the JSON text and the path are not NULL; computes one
 // row when every argument is constant.
 template <typename Op>

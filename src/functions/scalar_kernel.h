@@ -64,4 +64,31 @@ ScalarKernelPtr MakeKernel(Function function) {
   return std::make_shared<LambdaKernel<Function>>(std::move(function));
 }
 
+/// A kernel whose evaluator keeps a `State` (a KernelState: compiled patterns,
+/// scratch buffers) between batches; `function(context, args, state)` does the
+/// work. Called without an evaluator (context.state null), it uses a fresh State.
+template <typename State, typename Function>
+class StatefulKernel final : public ScalarKernel {
+ public:
+  explicit StatefulKernel(Function function) : function_(std::move(function)) {}
+
+  Result<VectorPtr> Evaluate(const KernelContext& context,
+                             std::span<const VectorPtr> args) const override {
+    if (context.state != nullptr) {
+      return function_(context, args, *static_cast<State*>(context.state));
+    }
+    State state;
+    return function_(context, args, state);
+  }
+  std::unique_ptr<KernelState> MakeState() const override { return std::make_unique<State>(); }
+
+ private:
+  Function function_;
+};
+
+template <typename State, typename Function>
+ScalarKernelPtr MakeStatefulKernel(Function function) {
+  return std::make_shared<StatefulKernel<State, Function>>(std::move(function));
+}
+
 }  // namespace tiangong

@@ -291,31 +291,6 @@ Result<VectorPtr> ForEachValueRow(const KernelContext& context, std::span<const 
   return FinishOutput(std::move(out), context.num_rows, constant);
 }
 
-// A kernel whose evaluator keeps a `State` (compiled patterns, scratch buffers) between
-// batches. `function(context, args, state)` does the work.
-template <typename State, typename Function>
-class StatefulKernel final : public ScalarKernel {
- public:
-  explicit StatefulKernel(Function function) : function_(std::move(function)) {}
-
-  Result<VectorPtr> Evaluate(const KernelContext& context,
-                             std::span<const VectorPtr> args) const override {
-    if (context.state != nullptr)
-      return function_(context, args, *static_cast<State*>(context.state));
-    State state;  // a caller without an evaluator, e.g. a one-off evaluation
-    return function_(context, args, state);
-  }
-  std::unique_ptr<KernelState> MakeState() const override { return std::make_unique<State>(); }
-
- private:
-  Function function_;
-};
-
-template <typename State, typename Function>
-ScalarKernelPtr MakeStatefulKernel(Function function) {
-  return std::make_shared<StatefulKernel<State, Function>>(std::move(function));
-}
-
 Status CheckResultSize(std::string_view function, uint64_t bytes) {
   if (bytes <= kMaxResultBytes) return Status::OK();
   return Status::DataError("{} would produce a string of {} bytes, more than the limit of {}",
