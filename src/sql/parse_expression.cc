@@ -383,7 +383,10 @@ Result<ParsedExpressionPtr> Parser::ParsePrimary() {
 
 Result<ParsedExpressionPtr> Parser::ParseIdentifierOrCall() {
   SourceLocation location = Peek().location;
-  if (IsReservedWord(Peek())) return Error("Expected an expression");
+  // LEFT and RIGHT are join keywords, but also string functions when called.
+  bool function_name =
+      (Peek().IsKeyword("LEFT") || Peek().IsKeyword("RIGHT")) && PeekOperator("(", 1);
+  if (IsReservedWord(Peek()) && !function_name) return Error("Expected an expression");
   std::vector<std::string> names;
   names.push_back(Next().text);
   while (PeekOperator(".")) {
@@ -685,6 +688,77 @@ Result<ParsedExpressionPtr> Parser::ParseSpecialFunction(const std::string& uppe
       }
     }
     call->text = modes[1];  // the ON ERROR mode also governs the RETURNING conversion
+    RETURN_NOT_OK(ExpectOperator(")"));
+    return call;
+  }
+  if (upper_name == "JSON_EXISTS" || upper_name == "JSON_QUERY") {
+    // JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR]);
+    // JSON_QUERY(json, path [{WITHOUT | WITH [CONDITIONAL | UNCONDITIONAL]} [ARRAY] WRAPPER]
+    //            [{NULL | EMPTY ARRAY | EMPTY OBJECT | ERROR} ON EMPTY] [... ON ERROR]).
+    // The clauses become constant string arguments.
+    Next();
+    auto call = make_call(upper_name);
+    for (int i = 0; i < 2; ++i) {
+      if (i > 0) RETURN_NOT_OK(ExpectOperator(","));
+      ASSIGN_OR_RAISE(ParsedExpressionPtr argument, ParseExpression());
+      call->args.push_back(std::move(argument));
+    }
+    auto keyword_argument = [&](std::string text) {
+      auto literal = MakeExpression(ExpressionKind::kLiteral, location);
+      literal->literal_kind = LiteralKind::kString;
+      literal->text = std::move(text);
+      return literal;
+    };
+    if (upper_name == "JSON_EXISTS") {
+      for (std::string_view behavior : {"TRUE", "FALSE", "UNKNOWN", "ERROR"}) {
+        if (PeekKeyword(behavior) && PeekKeyword("ON", 1)) {
+          Next();
+          Next();
+          RETURN_NOT_OK(ExpectKeyword("ERROR"));
+          call->args.push_back(keyword_argument(std::string(behavior)));
+          break;
+        }
+      }
+    } else {
+      std::string wrapper = "WITHOUT ARRAY";
+      if (AcceptKeyword("WITHOUT")) {
+        AcceptKeyword("ARRAY");
+        RETURN_NOT_OK(ExpectKeyword("WRAPPER"));
+      } else if (AcceptKeyword("WITH")) {
+        wrapper = "UNCONDITIONAL ARRAY";
+        if (AcceptKeyword("CONDITIONAL"))
+          wrapper = "CONDITIONAL ARRAY";
+        else
+          AcceptKeyword("UNCONDITIONAL");
+        AcceptKeyword("ARRAY");
+        RETURN_NOT_OK(ExpectKeyword("WRAPPER"));
+      }
+      std::string behaviors[2] = {"NULL", "NULL"};
+      for (int round = 0; round < 2; ++round) {
+        std::string behavior;
+        if (AcceptKeyword("NULL")) {
+          behavior = "NULL";
+        } else if (AcceptKeyword("ERROR")) {
+          behavior = "ERROR";
+        } else if (AcceptKeywords({"EMPTY", "ARRAY"})) {
+          behavior = "EMPTY ARRAY";
+        } else if (AcceptKeywords({"EMPTY", "OBJECT"})) {
+          behavior = "EMPTY OBJECT";
+        } else {
+          break;
+        }
+        RETURN_NOT_OK(ExpectKeyword("ON"));
+        if (AcceptKeyword("EMPTY")) {
+          behaviors[0] = behavior;
+        } else {
+          RETURN_NOT_OK(ExpectKeyword("ERROR"));
+          behaviors[1] = behavior;
+        }
+      }
+      call->args.push_back(keyword_argument(wrapper));
+      call->args.push_back(keyword_argument(behaviors[0]));
+      call->args.push_back(keyword_argument(behaviors[1]));
+    }
     RETURN_NOT_OK(ExpectOperator(")"));
     return call;
   }
