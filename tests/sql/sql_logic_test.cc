@@ -86,8 +86,10 @@ class SqlTestRunner {
   }
 
  private:
-  // Runs the SQL of a record; for queries, returns the rows of the last SELECT.
-  Status Execute(const std::string& sql, std::vector<std::string>* rows) {
+  // Runs the SQL of a record; for queries, returns the rows of the last SELECT;
+  // with `plan`, plans the last statement and returns its optimized plan instead.
+  Status Execute(const std::string& sql, std::vector<std::string>* rows,
+                 std::vector<std::string>* plan = nullptr) {
     ASSIGN_OR_RAISE(std::string text,
                     SubstituteVariables(sql, {{"TEST_DIR", directory_.string()}}));
     scripts_.push_back(std::make_unique<std::string>(text));
@@ -97,6 +99,15 @@ class SqlTestRunner {
       auto statement = std::make_shared<const sql::Statement>(std::move(parsed));
       ASSIGN_OR_RAISE(sql::StatementResult result, session_->Execute(statement, owned));
       if (!result.job) continue;
+      if (plan != nullptr) {
+        plan->clear();
+        std::string explained = result.job->Explain();
+        size_t start = explained.find("== Optimized Physical Plan ==\n");
+        size_t end = explained.find("\n\n== Optimized Execution Plan ==");
+        std::stringstream section(explained.substr(start + 30, end - start - 30));
+        for (std::string line; std::getline(section, line);) plan->push_back(line);
+        continue;
+      }
       auto sink = std::make_shared<CapturingSink>();
       ExecutionOptions options;
       options.collect_sink = sink;
@@ -138,6 +149,16 @@ class SqlTestRunner {
         if (status.message().find(record.expected_error) == std::string::npos) {
           return fmt::format("expected an error containing '{}', but got: {}",
                              record.expected_error, status.ToString());
+        }
+        return "";
+      }
+      case SqlTestRecord::Kind::kExplain: {
+        std::vector<std::string> plan;
+        Status status = Execute(record.sql, nullptr, &plan);
+        if (!status.ok()) return "explain failed: " + status.ToString();
+        if (plan != record.expected) {
+          return fmt::format("wrong plan\n  expected:\n{}  actual:\n{}", Lines(record.expected),
+                             Lines(plan));
         }
         return "";
       }

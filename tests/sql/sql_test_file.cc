@@ -55,6 +55,8 @@ Result<std::vector<SqlTestRecord>> ParseSqlTestFile(const std::string& text) {
         return Status::Invalid("line {}: expected 'statement ok' or 'statement error <text>'",
                                record.line);
       }
+    } else if (verb == "explain") {
+      record.kind = SqlTestRecord::Kind::kExplain;
     } else if (verb == "query") {
       if (rest.starts_with("error")) {
         record.kind = SqlTestRecord::Kind::kQueryError;
@@ -69,9 +71,11 @@ Result<std::vector<SqlTestRecord>> ParseSqlTestFile(const std::string& text) {
     while (i < lines.size() && !blank(i) && lines[i] != "----") {
       record.sql += lines[i++] + "\n";
     }
-    if (record.kind == SqlTestRecord::Kind::kQuery) {
+    if (record.kind == SqlTestRecord::Kind::kQuery ||
+        record.kind == SqlTestRecord::Kind::kExplain) {
       if (i == lines.size() || lines[i] != "----") {
-        return Status::Invalid("line {}: a query needs '----' and the expected rows", record.line);
+        return Status::Invalid("line {}: '{}' needs '----' and the expected lines", record.line,
+                               verb);
       }
       ++i;
       while (i < lines.size() && !blank(i)) record.expected.push_back(lines[i++]);

@@ -27,13 +27,18 @@ namespace tiangong {
 ///   <content lines>
 ///   EOF
 ///
+///   explain                 the optimized physical plan of the statement (the
+///   <sql lines>             "== Optimized Physical Plan ==" section of EXPLAIN)
+///   ----                    is exactly these lines
+///   <expected plan lines>
+///
 ///   output <path> [rowsort] the files under ${TEST_DIR}/<path> (a file, or every
 ///   <expected lines>        visible file of a directory) hold exactly these lines
 ///
 /// Records end at a blank line. Lines starting with '#' between records are
 /// comments. ${TEST_DIR} in SQL is a fresh directory per test file.
 struct SqlTestRecord {
-  enum class Kind { kStatementOk, kStatementError, kQuery, kQueryError, kFile, kOutput };
+  enum class Kind { kStatementOk, kStatementError, kQuery, kQueryError, kExplain, kFile, kOutput };
   Kind kind;
   int line = 0;  // where the record starts
   std::string sql;

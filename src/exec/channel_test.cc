@@ -1,0 +1,85 @@
+#include "exec/channel.h"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "types/vector_builder.h"
+
+namespace tiangong {
+namespace {
+
+Batch OneRow(int64_t value) {
+  return Batch({MakeVector(DataType::BigInt(), {Value::Int(value)})}, 1);
+}
+
+int64_t ValueOf(const StreamElement& element) {
+  return ReadValue(*std::get<Batch>(element).column(0), 0).AsInt();
+}
+
+TEST(ChannelTest, DeliversInOrderPerChannelAndEndsWhenAllChannelsEnd) {
+  CancellationFlag cancellation;
+  InputGate gate(&cancellation, 2, 4);
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(1)).ok());
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(2)).ok());
+  ASSERT_TRUE(gate.channel(0)->Push(EndOfInput{}).ok());
+  ASSERT_TRUE(gate.channel(1)->Push(OneRow(10)).ok());
+  std::vector<int64_t> channel0;
+  std::vector<int64_t> channel1;
+  for (int i = 0; i < 3; ++i) {
+    Result<InputGate::Item> item = gate.Next();
+    ASSERT_TRUE(item.ok());
+    (item->channel == 0 ? channel0 : channel1).push_back(ValueOf(item->element));
+  }
+  EXPECT_EQ(channel0, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(channel1, (std::vector<int64_t>{10}));
+  // Channel 0 ended, channel 1 has not: the gate has not ended.
+  ASSERT_TRUE(gate.channel(1)->Push(EndOfInput{}).ok());
+  Result<InputGate::Item> end = gate.Next();
+  ASSERT_TRUE(end.ok());
+  EXPECT_TRUE(std::holds_alternative<EndOfInput>(end->element));
+}
+
+TEST(ChannelTest, FullChannelBlocksTheProducerUntilTheConsumerTakes) {
+  CancellationFlag cancellation;
+  InputGate gate(&cancellation, 1, 2);
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(1)).ok());
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(2)).ok());
+  std::atomic<bool> pushed{false};
+  std::thread producer([&] {
+    Status status = gate.channel(0)->Push(OneRow(3));
+    EXPECT_TRUE(status.ok());
+    pushed = true;
+  });
+  // The producer cannot finish before the consumer makes room; it has pushed
+  // only once the first element was taken.
+  Result<InputGate::Item> first = gate.Next();
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(ValueOf(first->element), 1);
+  producer.join();
+  EXPECT_TRUE(pushed);
+  EXPECT_EQ(ValueOf(gate.Next()->element), 2);
+  EXPECT_EQ(ValueOf(gate.Next()->element), 3);
+}
+
+TEST(ChannelTest, CancellationWakesBlockedProducersAndConsumers) {
+  CancellationFlag cancellation;
+  InputGate gate(&cancellation, 1, 1);
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(1)).ok());
+  Status producer_status;
+  std::thread producer([&] { producer_status = gate.channel(0)->Push(OneRow(2)); });
+  InputGate empty_gate(&cancellation, 1, 1);
+  Status consumer_status;
+  std::thread consumer([&] { consumer_status = empty_gate.Next().status(); });
+  cancellation.Cancel();
+  gate.WakeAll();
+  empty_gate.WakeAll();
+  producer.join();
+  consumer.join();
+  EXPECT_EQ(producer_status.code(), StatusCode::kCancelled);
+  EXPECT_EQ(consumer_status.code(), StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace tiangong
