@@ -41,7 +41,7 @@ TEST(ChannelTest, DeliversInOrderPerChannelAndEndsWhenAllChannelsEnd) {
   EXPECT_TRUE(std::holds_alternative<EndOfInput>(end->element));
 }
 
-TEST(ChannelTest, FullChannelBlocksTheProducerUntilTheConsumerTakes) {
+TEST(ChannelTest, ProducerOfAFullChannelResumesWhenTheConsumerTakes) {
   CancellationFlag cancellation;
   InputGate gate(&cancellation, 1, 2);
   ASSERT_TRUE(gate.channel(0)->Push(OneRow(1)).ok());
@@ -52,8 +52,8 @@ TEST(ChannelTest, FullChannelBlocksTheProducerUntilTheConsumerTakes) {
     EXPECT_TRUE(status.ok());
     pushed = true;
   });
-  // The producer cannot finish before the consumer makes room; it has pushed
-  // only once the first element was taken.
+  // The producer waits for room; taking an element lets it finish, and nothing
+  // is lost or reordered.
   Result<InputGate::Item> first = gate.Next();
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(ValueOf(first->element), 1);
