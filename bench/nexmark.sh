@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Nexmark queries on Tiangong: the unchanged query files from
-# ../shared/bench/nexmark/queries, the `nexmark` generator (ddl_gen.sql) at
+# bench/nexmark/queries, the `nexmark` generator (ddl_gen.sql) at
 # maximum speed, into the queries' blackhole sinks. Prints, per query, the
 # events, the wall time, the CPU time, events/s and events/s per core
 # (events ÷ CPU seconds, i.e. per core actually busy).
@@ -23,7 +23,7 @@ shift $((OPTIND - 1))
 queries=("$@")
 [ ${#queries[@]} -gt 0 ] || queries=(q0 q1 q2)
 
-queries_dir=${NEXMARK_QUERIES:-../shared/bench/nexmark/queries}
+queries_dir=${NEXMARK_QUERIES:-bench/nexmark/queries}
 [ -d "$queries_dir" ] || { echo "Nexmark queries not found in $queries_dir (set NEXMARK_QUERIES)"; exit 1; }
 
 export TIANGONG_BUILD_DIR=build-release TIANGONG_BUILD_TYPE=Release

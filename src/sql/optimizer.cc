@@ -174,11 +174,13 @@ DataType PathType(const PlanSchema& schema, const std::vector<int>& path) {
 }
 
 // Pushes the Calc's filters and projection into the scan below it.
-PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan) {
+PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan, bool filter_push_down) {
   std::shared_ptr<const TableSource> source = scan.source();
   std::vector<std::string> pushed = scan.pushed_filters();
   std::vector<ExprPtr> remaining;
-  if (calc.condition()) {
+  if (calc.condition() && !filter_push_down) {
+    remaining = SplitConjunction(calc.condition());
+  } else if (calc.condition()) {
     std::vector<ExprPtr> conjuncts = SplitConjunction(calc.condition());
     std::unique_ptr<TableSource> filtered;
     FilterPushDownResult result = source->ApplyFilters(conjuncts, &filtered);
@@ -234,9 +236,9 @@ PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan) {
   return result;
 }
 
-PlanNodePtr Rewrite(const PlanNodePtr& node, const FunctionContext& context) {
+PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
   std::vector<PlanNodePtr> inputs;
-  for (const PlanNodePtr& input : node->inputs()) inputs.push_back(Rewrite(input, context));
+  for (const PlanNodePtr& input : node->inputs()) inputs.push_back(Rewrite(input, options));
   PlanNodePtr current = node->WithInputs(inputs);
   // Project and Filter become Calc.
   if (current->kind() == PlanNodeKind::kProject) {
@@ -267,7 +269,8 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const FunctionContext& context) {
   }
   const auto& simplified = static_cast<const CalcNode&>(*current);
   if (simplified.input()->kind() == PlanNodeKind::kTableScan) {
-    return PushIntoScan(simplified, static_cast<const TableScanNode&>(*simplified.input()));
+    return PushIntoScan(simplified, static_cast<const TableScanNode&>(*simplified.input()),
+                        options.filter_push_down);
   }
   if (IsIdentity(simplified)) return simplified.input();
   return current;
@@ -322,8 +325,8 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
 
 }  // namespace
 
-PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const FunctionContext& context) {
-  return Rewrite(logical, context);
+PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const OptimizerOptions& options) {
+  return Rewrite(logical, options);
 }
 
 Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions& options) {
@@ -331,7 +334,7 @@ Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions&
     return Status::Invalid("parallelism.default must be at least 1, but is {}",
                            options.default_parallelism);
   }
-  PlanNodePtr rewritten = Rewrite(logical, options.function_context);
+  PlanNodePtr rewritten = Rewrite(logical, options);
   return AssignParallelism(rewritten, options.default_parallelism);
 }
 

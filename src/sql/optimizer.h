@@ -8,6 +8,8 @@ namespace tiangong::sql {
 struct OptimizerOptions {
   int default_parallelism = 1;
   FunctionContext function_context;
+  /// 'table.optimizer.source.predicate-pushdown-enabled', as in Flink.
+  bool filter_push_down = true;
 };
 
 /// Rewrites a logical plan into the physical plan the runtime executes:
@@ -18,7 +20,7 @@ struct OptimizerOptions {
 ///     nodes differ in parallelism.
 Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions& options);
 
-/// Steps 1 and 2 only (no parallelism), for tests and EXPLAIN.
-PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const FunctionContext& context);
+/// Steps 1 and 2 only (no parallelism), for EXPLAIN.
+PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const OptimizerOptions& options);
 
 }  // namespace tiangong::sql

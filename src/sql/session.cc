@@ -51,7 +51,7 @@ std::string PlannedJob::Explain() const {
   for (const PlanNodePtr& root : logical_roots) text += ExplainPlan(root);
   text += "\n== Optimized Physical Plan ==\n";
   for (const PlanNodePtr& root : logical_roots) {
-    text += ExplainPlan(RewriteLogical(root, function_context));
+    text += ExplainPlan(RewriteLogical(root, {parallelism, function_context, filter_push_down}));
   }
   text += "\n== Optimized Execution Plan ==\n";
   for (const PlanNodePtr& root : physical_roots)
@@ -223,6 +223,8 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
   ASSIGN_OR_RAISE(int64_t parallelism, config_.GetInt("parallelism.default", 1));
   job.parallelism = static_cast<int>(parallelism);
   ASSIGN_OR_RAISE(job.dml_sync, config_.GetBool("table.dml-sync", false));
+  ASSIGN_OR_RAISE(job.filter_push_down,
+                  config_.GetBool("table.optimizer.source.predicate-pushdown-enabled", true));
   ASSIGN_OR_RAISE(job.function_context.local_time_zone,
                   TimeZone::Load(config_.GetString("table.local-time-zone", "default")));
   job.function_context.query_start_micros = NowMicros();
@@ -267,7 +269,7 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
       }
     }
   }
-  OptimizerOptions options{job.parallelism, job.function_context};
+  OptimizerOptions options{job.parallelism, job.function_context, job.filter_push_down};
   for (const PlanNodePtr& root : job.logical_roots) {
     ASSIGN_OR_RAISE(PlanNodePtr physical, Optimize(root, options));
     job.physical_roots.push_back(std::move(physical));

@@ -29,6 +29,8 @@ struct PlannedJob {
   int parallelism = 1;
   /// 'table.dml-sync': INSERT jobs run to completion before the next statement.
   bool dml_sync = false;
+  /// 'table.optimizer.source.predicate-pushdown-enabled'.
+  bool filter_push_down = true;
 
   /// The three sections EXPLAIN prints: the logical plan, the optimized physical
   /// plan and the runtime view (parallelism and exchanges).

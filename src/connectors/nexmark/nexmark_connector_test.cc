@@ -853,52 +853,5 @@ SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;
   EXPECT_THAT(explained, HasSubstr("filter=[(event_type = 2)]"));
 }
 
-// Generator throughput of one thread; run with --gtest_also_run_disabled_tests
-// in a Release build.
-TEST(NexmarkConnectorTest, DISABLED_Throughput) {
-  auto source = MustMakeSource({{"events.num", "20000000"}});
-  ASSERT_TRUE(source);
-  std::unique_ptr<TableSource> bid_only;
-  source->ApplyFilters({EventTypeEquals(2)}, &bid_only);
-  ASSERT_TRUE(bid_only);
-  struct Case {
-    const char* name;
-    std::unique_ptr<TableSource> source;
-  };
-  std::vector<Case> cases;
-  cases.push_back({"all columns", source->ApplyProjection({{0}, {1}, {2}, {3}})});
-  cases.push_back(
-      {"event_type, bid.auction, bid.price",
-       source->ApplyProjection({{kEventType}, {kBid, kBidAuction}, {kBid, kBidPrice}})});
-  cases.push_back({"bid.auction, bid.price (event_type = 2 pushed)",
-                   bid_only->ApplyProjection({{kBid, kBidAuction}, {kBid, kBidPrice}})});
-  cases.push_back({"q0 columns (event_type = 2 pushed)",
-                   bid_only->ApplyProjection({{kEventType},
-                                              {kPerson, kPersonDateTime},
-                                              {kAuction, kAuctionDateTime},
-                                              {kBid, kBidAuction},
-                                              {kBid, kBidBidder},
-                                              {kBid, kBidPrice},
-                                              {kBid, kBidDateTime},
-                                              {kBid, kBidExtra}})});
-  for (Case& run : cases) {
-    ConnectorMetrics metrics;
-    auto reader = MustMakeReader(*run.source, ReaderContext{0, 1, 1024, &metrics});
-    reader->AddSplits(*run.source->CreateSplits(1));
-    auto start = std::chrono::steady_clock::now();
-    int64_t rows = 0;
-    Batch batch;
-    while ((*reader->Next(&batch)).status == ReadStatus::kBatch) {
-      rows += static_cast<int64_t>(batch.num_rows());
-      metrics.records.fetch_add(static_cast<int64_t>(batch.num_rows()));
-    }
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%-50s %8.2f M events/s (%lld rows)\n", run.name,
-                static_cast<double>(metrics.records.load()) / seconds / 1e6,
-                static_cast<long long>(rows));
-  }
-}
-
 }  // namespace
 }  // namespace tiangong
