@@ -5,79 +5,40 @@
 #include <vector>
 
 #include "formats/format.h"
+#include "formats/format_testing.h"
 #include "types/value_format.h"
 #include "types/vector_builder.h"
 
 namespace tiangong {
 namespace {
 
-const FormatFactory& Json() { return *BuiltinFormats().Find("json"); }
+const FormatFactory& Json() { return format_testing::Format("json"); }
 
 std::unique_ptr<RecordDecoder> MakeDecoder(const DataType& row_type,
                                            Configuration::Entries options = {}) {
-  auto decoder =
-      Json().CreateDecoder(row_type, Configuration(std::move(options)), FunctionContext());
-  EXPECT_TRUE(decoder.ok()) << decoder.status().ToString();
-  return decoder.ok() ? decoder.MoveValue() : nullptr;
+  return format_testing::MakeDecoder("json", row_type, std::move(options));
 }
 
 std::unique_ptr<RecordEncoder> MakeEncoder(const DataType& row_type,
                                            Configuration::Entries options = {}) {
-  auto encoder =
-      Json().CreateEncoder(row_type, Configuration(std::move(options)), FunctionContext());
-  EXPECT_TRUE(encoder.ok()) << encoder.status().ToString();
-  return encoder.ok() ? encoder.MoveValue() : nullptr;
+  return format_testing::MakeEncoder("json", row_type, std::move(options));
 }
 
-// Decodes `record` alone and describes the outcome: the row's print form,
-// "empty", "skipped", or "error: <message>".
-std::string Decode(RecordDecoder* decoder, const DataType& row_type, std::string_view record) {
-  BatchBuilder builder(row_type);
-  auto status = decoder->Decode(record, &builder);
-  Batch batch = builder.Build();
-  if (!status.ok()) {
-    EXPECT_EQ(batch.num_rows(), 0u) << "a failed record appended a row";
-    EXPECT_EQ(status.status().code(), StatusCode::kDataError);
-    return "error: " + status.status().message();
-  }
-  if (*status == DecodeStatus::kEmpty || *status == DecodeStatus::kSkipped) {
-    EXPECT_EQ(batch.num_rows(), 0u);
-    return *status == DecodeStatus::kEmpty ? "empty" : "skipped";
-  }
-  EXPECT_EQ(batch.num_rows(), 1u);
-  return FormatPrintRow(batch, 0);
-}
+using format_testing::Decode;
+using format_testing::Encode;
 
 std::string DecodeWith(const DataType& row_type, std::string_view record,
                        Configuration::Entries options = {}) {
-  auto decoder = MakeDecoder(row_type, std::move(options));
-  return decoder ? Decode(decoder.get(), row_type, record) : "no decoder";
+  return format_testing::DecodeWith("json", row_type, record, std::move(options));
 }
 
-// Encodes one row given as one Value per column; "error: <message>" on failure.
 std::string EncodeWith(const DataType& row_type, const std::vector<Value>& row,
                        Configuration::Entries options = {}) {
-  auto encoder = MakeEncoder(row_type, std::move(options));
-  if (!encoder) return "no encoder";
-  std::vector<VectorPtr> columns;
-  for (size_t i = 0; i < row.size(); ++i) {
-    columns.push_back(MakeVector(row_type.fields()[i].type, {row[i]}));
-  }
-  Batch batch(std::move(columns), 1);
-  std::string out = "prefix:";
-  Status status = encoder->Encode(batch, 0, &out);
-  if (!status.ok()) {
-    EXPECT_EQ(out, "prefix:") << "a failed row left output behind";
-    return "error: " + status.message();
-  }
-  return out.substr(7);
+  return format_testing::EncodeWith("json", row_type, row, std::move(options));
 }
 
 std::string CreateError(const DataType& row_type, Configuration::Entries options) {
-  auto decoder =
-      Json().CreateDecoder(row_type, Configuration(std::move(options)), FunctionContext());
-  if (decoder.ok()) return "created";
-  return decoder.status().message();
+  return format_testing::CreateError("json", row_type, std::move(options));
 }
 
 DataType OneColumn(DataType type) { return DataType::Row({{"f", std::move(type)}}); }
