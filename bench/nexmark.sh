@@ -5,18 +5,21 @@
 # events, the wall time, the CPU time, events/s and events/s per core
 # (events ÷ CPU seconds, i.e. per core actually busy).
 #
-# Usage: bench/nexmark.sh [-n EVENTS] [-p PARALLELISM] [QUERY...]
+# Usage: bench/nexmark.sh [-n EVENTS] [-p PARALLELISM] [-D key=value]... [QUERY...]
 #   bench/nexmark.sh -n 50000000 q0 q1 q2
+#   bench/nexmark.sh -D table.optimizer.source.predicate-pushdown-enabled=false q0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 events=20000000
 parallelism=1
-while getopts "n:p:" option; do
+settings=()
+while getopts "n:p:D:" option; do
   case $option in
     n) events=$OPTARG ;;
     p) parallelism=$OPTARG ;;
-    *) echo "usage: $0 [-n EVENTS] [-p PARALLELISM] [QUERY...]"; exit 2 ;;
+    D) settings+=(-D "$OPTARG") ;;
+    *) echo "usage: $0 [-n EVENTS] [-p PARALLELISM] [-D key=value]... [QUERY...]"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -31,7 +34,7 @@ scripts/build tiangong >/dev/null
 tiangong=build-release/tiangong
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "Events per query: $events, parallelism: $parallelism"
+echo "Events per query: $events, parallelism: $parallelism, settings: ${settings[*]:-none}"
 printf '%-6s %12s %9s %9s %14s %16s\n' query events wall_s cpu_s events/s events/s/core
 for query in "${queries[@]}"; do
   script=$(mktemp)
@@ -42,7 +45,8 @@ for query in "${queries[@]}"; do
   { time "$tiangong" run "$script" \
       -D TPS=1000000000 -D EVENTS_NUM="$events" -D PERSON_PROPORTION=1 \
       -D AUCTION_PROPORTION=3 -D BID_PROPORTION=46 -D NEXMARK_TABLE=datagen \
-      -D parallelism.default="$parallelism" > "$log" 2>&1 ; } 2> "$log.time"
+      -D parallelism.default="$parallelism" ${settings[@]+"${settings[@]}"} > "$log" 2>&1 ; } \
+    2> "$log.time"
   read -r wall user system < "$log.time"
   if ! grep -q "records in" "$log"; then
     echo "$query failed:"; cat "$log"; exit 1
