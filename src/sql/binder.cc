@@ -471,6 +471,9 @@ Result<PlanNodePtr> Binder::BindInsert(const InsertStatement& insert) {
   if (!insert.static_partition.empty()) {
     return ErrorAt(insert.table.location, "INSERT ... PARTITION is not supported yet");
   }
+  if (insert.overwrite) {
+    return ErrorAt(insert.table.location, "INSERT OVERWRITE is not supported yet; use INSERT INTO");
+  }
   ASSIGN_OR_RAISE(PlanNodePtr query, BindQuery(*insert.query));
   // The sink's writable columns: physical ones, in declaration order.
   PlanSchema sink_schema;
