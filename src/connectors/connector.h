@@ -74,6 +74,9 @@ enum class ReadStatus {
 struct ReadResult {
   ReadStatus status;
   std::chrono::microseconds retry_after{0};
+  /// kBatch: the split every row of the batch came from (a batch never mixes
+  /// splits), so that watermarks can be tracked per split.
+  std::string split_id;
 };
 
 struct ReaderContext {
@@ -91,8 +94,9 @@ class SourceReader {
   virtual ~SourceReader() = default;
   virtual Status Open() { return Status::OK(); }
   virtual void AddSplits(std::vector<SourceSplit> splits) = 0;
-  /// Produces the next batch of rows into `*batch` (kBatch), or says there is
-  /// nothing yet (kNoData) or nothing ever again (kEnd). Never blocks for long.
+  /// Produces the next batch of rows into `*batch` (kBatch), all from one split,
+  /// or says there is nothing yet (kNoData) or nothing ever again (kEnd). Never
+  /// blocks for long.
   virtual Result<ReadResult> Next(Batch* batch) = 0;
   /// The current position of every split this reader holds.
   virtual std::vector<SourceSplit> SnapshotSplits() const = 0;

@@ -1,5 +1,7 @@
 #include "exec/exchange_output.h"
 
+#include "exec/key_groups.h"
+
 #include <xxhash.h>
 
 namespace tiangong {
@@ -35,8 +37,11 @@ Status ExchangeOutput::Emit(Batch batch) {
 Status ExchangeOutput::EmitHashed(const Batch& batch) {
   std::vector<uint64_t> hashes = HashRows(batch, keys_);
   std::vector<std::vector<uint32_t>> rows(targets_.size());
+  int parallelism = static_cast<int>(targets_.size());
   for (size_t i = 0; i < hashes.size(); ++i) {
-    rows[hashes[i] % targets_.size()].push_back(static_cast<uint32_t>(i));
+    int group = KeyGroupOf(hashes[i], kDefaultMaxParallelism);
+    rows[SubtaskOfKeyGroup(group, parallelism, kDefaultMaxParallelism)].push_back(
+        static_cast<uint32_t>(i));
   }
   for (size_t t = 0; t < targets_.size(); ++t) {
     if (rows[t].empty()) continue;
@@ -51,6 +56,11 @@ Status ExchangeOutput::EmitHashed(const Batch& batch) {
 
 Status ExchangeOutput::EmitWatermark(Watermark watermark) {
   for (Channel* target : targets_) RETURN_NOT_OK(target->Push(watermark));
+  return Status::OK();
+}
+
+Status ExchangeOutput::EmitWatermarkStatus(WatermarkStatus status) {
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(status));
   return Status::OK();
 }
 

@@ -20,6 +20,7 @@ class ExchangeOutput final : public Output {
 
   Status Emit(Batch batch) override;
   Status EmitWatermark(Watermark watermark) override;
+  Status EmitWatermarkStatus(WatermarkStatus status) override;
   Status Finish() override;
 
  private:

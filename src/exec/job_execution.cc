@@ -6,6 +6,7 @@
 #include "exec/calc_operator.h"
 #include "exec/exchange_output.h"
 #include "exec/sink_operator.h"
+#include "exec/source_watermarks.h"
 
 namespace tiangong {
 
@@ -51,6 +52,9 @@ JobExecution::~JobExecution() {
 Status JobExecution::Prepare(const sql::PlannedJob& job) {
   job_name_ = job.name;
   function_context_ = job.function_context;
+  ASSIGN_OR_RAISE(options_.idle_timeout,
+                  job.config.GetDuration("table.exec.source.idle-timeout",
+                                         std::chrono::milliseconds(0)));
   ASSIGN_OR_RAISE(stages_, BuildStages(job.physical_roots));
   if (job.is_query && !options_.collect_sink) {
     return Status::Internal("a query needs a collect sink to return its rows to");
@@ -173,25 +177,54 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   context.metrics = &subtask->source_metrics;
   ASSIGN_OR_RAISE(std::unique_ptr<SourceReader> reader, stage.source->CreateReader(context));
   RETURN_NOT_OK(reader->Open());
+  std::optional<SourceWatermarks> watermarks;
+  if (stage.watermark) {
+    watermarks.emplace(*stage.watermark, options_.idle_timeout, function_context_);
+    watermarks->AddSplits(subtask->splits);
+  }
   reader->AddSplits(std::move(subtask->splits));
-  Status status;
-  while (!cancellation_.cancelled() && !stop_requested()) {
+  // Watermarks go out after the batch they derive from, and idleness changes as
+  // they happen.
+  auto emit_watermarks = [&](std::chrono::steady_clock::time_point now) -> Status {
+    if (!watermarks) return Status::OK();
+    if (std::optional<bool> idle = watermarks->TakeIdleChange(now)) {
+      RETURN_NOT_OK(chain->EmitWatermarkStatus(WatermarkStatus{*idle}));
+    }
+    if (std::optional<int64_t> advanced = watermarks->TakeAdvancedWatermark(now)) {
+      RETURN_NOT_OK(chain->ProcessWatermark(Watermark{*advanced}));
+    }
+    return Status::OK();
+  };
+  Status status = emit_watermarks(std::chrono::steady_clock::now());
+  bool ended = false;
+  while (status.ok() && !cancellation_.cancelled() && !stop_requested()) {
     Batch batch;
     Result<ReadResult> read = reader->Next(&batch);
     if (!read.ok()) {
       status = read.status();
       break;
     }
-    if (read->status == ReadStatus::kEnd) break;
+    if (read->status == ReadStatus::kEnd) {
+      ended = true;
+      break;
+    }
     if (read->status == ReadStatus::kNoData) {
-      Pause(read->retry_after);
+      status = emit_watermarks(std::chrono::steady_clock::now());
+      if (status.ok()) Pause(read->retry_after);
       continue;
     }
     subtask->source_metrics.records.fetch_add(static_cast<int64_t>(batch.num_rows()),
                                               std::memory_order_relaxed);
+    auto now = std::chrono::steady_clock::now();
+    if (watermarks) {
+      status = watermarks->OnBatch(batch, read->split_id, reader->SnapshotSplits(), now);
+      if (!status.ok()) break;
+    }
     status = chain->Process(std::move(batch));
-    if (!status.ok()) break;
+    if (status.ok()) status = emit_watermarks(now);
   }
+  // A bounded source that ran out releases every pending event-time result.
+  if (status.ok() && ended && watermarks) status = chain->ProcessWatermark(Watermark{kMaxWatermark});
   if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
   Status closed = reader->Close();
   if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");
@@ -200,12 +233,46 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
 
 Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
   InputGate& gate = *gates_[subtask->stage->id][subtask->index];
+  // The subtask's watermark is the lowest over its channels that are not idle.
+  size_t num_channels = gate.num_channels();
+  std::vector<int64_t> channel_watermarks(num_channels, kMinWatermark);
+  std::vector<bool> channel_idle(num_channels, false);
+  int64_t current = kMinWatermark;
+  bool idle = false;
+  auto update = [&]() -> Status {
+    std::optional<int64_t> lowest;
+    for (size_t c = 0; c < num_channels; ++c) {
+      if (channel_idle[c]) continue;
+      lowest = lowest ? std::min(*lowest, channel_watermarks[c]) : channel_watermarks[c];
+    }
+    if (!lowest) {
+      if (!idle) {
+        idle = true;
+        return chain->EmitWatermarkStatus(WatermarkStatus{true});
+      }
+      return Status::OK();
+    }
+    if (idle) {
+      idle = false;
+      RETURN_NOT_OK(chain->EmitWatermarkStatus(WatermarkStatus{false}));
+    }
+    if (*lowest > current) {
+      current = *lowest;
+      return chain->ProcessWatermark(Watermark{current});
+    }
+    return Status::OK();
+  };
   while (true) {
     ASSIGN_OR_RAISE(InputGate::Item item, gate.Next());
     if (auto* batch = std::get_if<Batch>(&item.element)) {
       RETURN_NOT_OK(chain->Process(std::move(*batch)));
     } else if (auto* watermark = std::get_if<Watermark>(&item.element)) {
-      RETURN_NOT_OK(chain->ProcessWatermark(*watermark));
+      channel_watermarks[item.channel] =
+          std::max(channel_watermarks[item.channel], watermark->timestamp);
+      RETURN_NOT_OK(update());
+    } else if (auto* status = std::get_if<WatermarkStatus>(&item.element)) {
+      channel_idle[item.channel] = status->idle;
+      RETURN_NOT_OK(update());
     } else {
       return chain->Finish();
     }

@@ -24,6 +24,9 @@ struct ExecutionOptions {
   size_t batch_size = 1024;
   /// Batches a channel holds before its producer blocks.
   size_t channel_capacity = 8;
+  /// 'table.exec.source.idle-timeout': a source split without data this long
+  /// stops holding back watermarks (0: never).
+  std::chrono::milliseconds idle_timeout{0};
 };
 
 /// What a finished job did.

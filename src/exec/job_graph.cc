@@ -27,6 +27,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kTableScan: {
           const auto& scan = static_cast<const sql::TableScanNode&>(*node);
           stages_[id].source = scan.source();
+          stages_[id].watermark = scan.watermark();
           stages_[id].name = scan.table_name();
           break;
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct Stage {
   std::string name;
   /// Set when the stage starts at a source.
   std::shared_ptr<const TableSource> source;
+  /// The source's event-time watermarks, when its table declares one.
+  std::optional<sql::WatermarkSpec> watermark;
   /// Set when the stage starts at input channels.
   std::vector<StageInput> inputs;
   /// Calc and Sink nodes, from the head upward.

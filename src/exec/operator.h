@@ -18,6 +18,8 @@ class Output {
   virtual ~Output() = default;
   virtual Status Emit(Batch batch) = 0;
   virtual Status EmitWatermark(Watermark watermark) = 0;
+  /// Idleness of the subtask, for the stages downstream; only exchanges act on it.
+  virtual Status EmitWatermarkStatus(WatermarkStatus status) { return Status::OK(); }
   /// No more output will follow.
   virtual Status Finish() = 0;
 };
@@ -59,6 +61,8 @@ class OperatorChain {
   /// Pushes a batch into the first operator.
   Status Process(Batch batch);
   Status ProcessWatermark(Watermark watermark);
+  /// Goes straight to the chain's output: operators do not act on idleness.
+  Status EmitWatermarkStatus(WatermarkStatus status) { return tail_->EmitWatermarkStatus(status); }
   Status Finish();
   /// Closes every operator; returns the first error.
   Status Close();

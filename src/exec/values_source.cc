@@ -26,7 +26,7 @@ class ValuesReader final : public SourceReader {
     }
     *batch = builder.Build();
     done_ = true;
-    return ReadResult{ReadStatus::kBatch};
+    return ReadResult{ReadStatus::kBatch, {}, "values"};
   }
 
   std::vector<SourceSplit> SnapshotSplits() const override {

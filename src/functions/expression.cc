@@ -1,6 +1,7 @@
 #include "functions/expression.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -93,7 +94,21 @@ std::string LiteralText(const Value& value, const DataType& type) {
   if (type.is_character_string()) return fmt::format("'{}'", text);
   if (type.id() == TypeId::kDate) return fmt::format("DATE '{}'", text);
   if (type.is_timestamp()) return fmt::format("TIMESTAMP '{}'", text);
-  if (type.is_interval()) return fmt::format("INTERVAL '{}'", text);
+  if (type.id() == TypeId::kIntervalDayTime) {
+    // The largest unit that divides the value: INTERVAL '5' SECOND.
+    int64_t millis = value.AsInt();
+    static constexpr std::pair<int64_t, const char*> kUnits[] = {
+        {86400000, "DAY"}, {3600000, "HOUR"}, {60000, "MINUTE"}, {1000, "SECOND"}};
+    for (const auto& [size, unit] : kUnits) {
+      if (millis % size == 0) return fmt::format("INTERVAL '{}' {}", millis / size, unit);
+    }
+    return fmt::format("INTERVAL '{}.{:03d}' SECOND", millis / 1000, std::abs(millis % 1000));
+  }
+  if (type.id() == TypeId::kIntervalYearMonth) {
+    int64_t months = value.AsInt();
+    if (months % 12 == 0) return fmt::format("INTERVAL '{}' YEAR", months / 12);
+    return fmt::format("INTERVAL '{}' MONTH", months);
+  }
   return text;
 }
 
@@ -160,6 +175,24 @@ std::string Expr::ToString() const {
       }
   }
   return "?";
+}
+
+ExprPtr WithTimeAttribute(const ExprPtr& expression, TimeAttribute attribute) {
+  if (expression->type().time_attribute() == attribute) return expression;
+  DataType type = expression->type().WithTimeAttribute(attribute);
+  switch (expression->kind()) {
+    case ExprKind::kInputRef:
+      return Expr::InputRef(expression->input_index(), type, expression->name());
+    case ExprKind::kLiteral:
+      return Expr::Literal(expression->value(), type);
+    case ExprKind::kCall:
+      return Expr::Call(expression->name(), expression->args(), type, expression->kernel(),
+                        expression->traits());
+    case ExprKind::kSpecial:
+      return Expr::Special(expression->special_form(), expression->args(), type,
+                           expression->field_index());
+  }
+  return expression;
 }
 
 void CollectInputRefs(const Expr& expression, std::vector<int>* inputs) {

@@ -90,6 +90,10 @@ class Expr {
   SpecialForm special_form_ = SpecialForm::kNone;
 };
 
+/// The same expression with its type marked (or unmarked) as a time attribute.
+/// REQUIRES: the type is TIMESTAMP or TIMESTAMP_LTZ.
+ExprPtr WithTimeAttribute(const ExprPtr& expression, TimeAttribute attribute);
+
 /// Adds the input indexes `expression` reads to `inputs` (sorted, unique).
 void CollectInputRefs(const Expr& expression, std::vector<int>* inputs);
 /// Replaces each input ref i by `replacements[i]`.

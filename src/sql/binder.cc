@@ -425,35 +425,58 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
   }
   ASSIGN_OR_RAISE(std::unique_ptr<TableSource> source,
                   factory->CreateSource(descriptor, context_.connector_context));
+  std::string rowtime = table.watermark ? table.watermark->column : "";
   PlanSchema physical;
   Scope physical_scope;
   for (const RowField& field : descriptor.physical_type.fields()) {
-    physical.push_back({field.name, field.type});
-    physical_scope.fields.push_back({qualifier, field.name, field.type});
+    DataType type = field.type;
+    // A physical event-time column carries its attribute from the scan on.
+    if (field.name == rowtime) type = type.WithTimeAttribute(TimeAttribute::kRowtime);
+    physical.push_back({field.name, type});
+    physical_scope.fields.push_back({qualifier, field.name, type});
   }
-  Relation relation;
-  relation.plan = std::make_shared<TableScanNode>(qualified_name, std::move(source), physical);
-  bool has_computed = std::any_of(table.columns.begin(), table.columns.end(),
-                                  [](const auto& c) { return c.kind == ColumnKind::kComputed; });
-  if (!has_computed) {
-    relation.scope = std::move(physical_scope);
-    return relation;
-  }
-  // Computed columns: a projection in declaration order over the physical columns.
+  // The declared columns in order: physical ones as references, computed ones
+  // as their expressions over the physical columns.
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
   int physical_index = 0;
   for (const CatalogColumn& column : table.columns) {
+    ExprPtr value;
     if (column.kind == ColumnKind::kPhysical) {
-      expressions.push_back(Expr::InputRef(physical_index++, column.type, column.name));
+      value = Expr::InputRef(physical_index, physical[physical_index].type, column.name);
+      ++physical_index;
     } else {
-      ASSIGN_OR_RAISE(ExprPtr computed, BindExpression(*column.expression, physical_scope));
-      expressions.push_back(std::move(computed));
+      ASSIGN_OR_RAISE(value, BindExpression(*column.expression, physical_scope));
     }
+    // The watermark's column is the table's event-time attribute.
+    if (column.name == rowtime) value = WithTimeAttribute(value, TimeAttribute::kRowtime);
+    expressions.push_back(std::move(value));
     names.push_back(column.name);
-    relation.scope.fields.push_back({qualifier, column.name, expressions.back()->type()});
   }
-  relation.plan = MakeProject(relation.plan, std::move(expressions), std::move(names));
+  std::optional<WatermarkSpec> watermark;
+  if (table.watermark) {
+    Scope declared;
+    for (size_t i = 0; i < names.size(); ++i) {
+      declared.fields.push_back({qualifier, names[i], expressions[i]->type()});
+    }
+    ASSIGN_OR_RAISE(ExprPtr allowed, BindExpression(*table.watermark->expression, declared));
+    auto found = std::find(names.begin(), names.end(), rowtime);
+    WatermarkSpec spec;
+    spec.rowtime_column = rowtime;
+    spec.rowtime = expressions[found - names.begin()];
+    spec.watermark = SubstituteInputRefs(allowed, expressions);
+    watermark = std::move(spec);
+  }
+  Relation relation;
+  relation.plan = std::make_shared<TableScanNode>(qualified_name, std::move(source), physical,
+                                                  std::vector<std::string>{}, std::move(watermark));
+  bool identity = physical_index == static_cast<int>(expressions.size());
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    relation.scope.fields.push_back({qualifier, names[i], expressions[i]->type()});
+    identity &= expressions[i]->kind() == ExprKind::kInputRef &&
+                expressions[i]->type() == physical[i].type;
+  }
+  if (!identity) relation.plan = MakeProject(relation.plan, std::move(expressions), std::move(names));
   return relation;
 }
 
@@ -598,6 +621,12 @@ Status Binder::ValidateTable(CatalogTable* table) {
   }
   if (table->watermark) {
     const CatalogWatermark& watermark = *table->watermark;
+    if (watermark.column.find('.') != std::string::npos) {
+      return Status::Validation(
+          "The rowtime attribute '{}' of table `{}` must be a top-level column; declare a "
+          "computed column for the nested field and put the watermark on it",
+          watermark.column, table->name);
+    }
     std::vector<std::string> path;
     for (std::string_view part : Split(watermark.column, '.')) path.emplace_back(part);
     auto identifier = std::make_unique<ParsedExpression>(ExpressionKind::kIdentifier,

@@ -201,6 +201,12 @@ PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan, bool f
   std::vector<std::vector<int>> used;
   for (const ExprPtr& projection : projections) CollectPaths(projection, nested, &used);
   if (condition) CollectPaths(condition, nested, &used);
+  std::optional<WatermarkSpec> watermark = scan.watermark();
+  if (watermark) {
+    // The source computes watermarks from its own columns.
+    CollectPaths(watermark->rowtime, nested, &used);
+    CollectPaths(watermark->watermark, nested, &used);
+  }
   std::sort(used.begin(), used.end());
   used.erase(std::unique(used.begin(), used.end()), used.end());
   // Drop paths covered by a shorter one.
@@ -224,12 +230,18 @@ PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan, bool f
         projection = RewriteForPaths(projection, paths, projected);
       }
       if (condition) condition = RewriteForPaths(condition, paths, projected);
+      if (watermark) {
+        watermark->rowtime = RewriteForPaths(watermark->rowtime, paths, projected);
+        watermark->watermark = RewriteForPaths(watermark->watermark, paths, projected);
+      }
       new_scan = std::make_shared<TableScanNode>(scan.table_name(), std::move(projected_source),
-                                                 std::move(projected), pushed);
+                                                 std::move(projected), pushed, watermark);
     }
   }
-  if (!new_scan)
-    new_scan = std::make_shared<TableScanNode>(scan.table_name(), source, schema, pushed);
+  if (!new_scan) {
+    new_scan =
+        std::make_shared<TableScanNode>(scan.table_name(), source, schema, pushed, watermark);
+  }
   auto result =
       std::make_shared<CalcNode>(new_scan, std::move(projections), Names(calc.schema()), condition);
   if (IsIdentity(*result)) return new_scan;

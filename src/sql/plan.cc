@@ -65,11 +65,13 @@ ChangelogMode PlanNode::changelog_mode() const {
 }
 
 TableScanNode::TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
-                             PlanSchema schema, std::vector<std::string> pushed_filters)
+                             PlanSchema schema, std::vector<std::string> pushed_filters,
+                             std::optional<WatermarkSpec> watermark)
     : PlanNode(PlanNodeKind::kTableScan, std::move(schema), {}),
       table_name_(std::move(table_name)),
       source_(std::move(source)),
-      pushed_filters_(std::move(pushed_filters)) {}
+      pushed_filters_(std::move(pushed_filters)),
+      watermark_(std::move(watermark)) {}
 
 std::string TableScanNode::Details() const {
   std::string details = fmt::format("table=[[{}", table_name_);
@@ -77,6 +79,10 @@ std::string TableScanNode::Details() const {
   if (!described.empty()) details += ", " + described;
   if (!pushed_filters_.empty()) {
     details += fmt::format(", filter=[{}]", fmt::join(pushed_filters_, ", "));
+  }
+  if (watermark_) {
+    details += fmt::format(", watermark=[{}: {}]", watermark_->rowtime_column,
+                           watermark_->watermark->ToString());
   }
   return details + fmt::format("]], fields=[{}]", FieldNames(schema_));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,15 +78,29 @@ class PlanNode {
   int parallelism_ = 0;
 };
 
+/// How a source generates event-time watermarks, from the table's
+/// `WATERMARK FOR rowtime AS expression`, with computed columns already
+/// substituted so that both expressions read the scan's produced columns.
+struct WatermarkSpec {
+  std::string rowtime_column;
+  /// The row's event time (TIMESTAMP(p) or TIMESTAMP_LTZ(p), p <= 3).
+  ExprPtr rowtime;
+  /// The watermark the row allows, e.g. rowtime - INTERVAL '5' SECOND.
+  ExprPtr watermark;
+};
+
 /// Reads a table through its connector. The schema is the source's produced
-/// columns (after projection push-down).
+/// columns (after projection push-down). With a watermark spec the source also
+/// emits watermarks, per split.
 class TableScanNode final : public PlanNode {
  public:
   TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
-                PlanSchema schema, std::vector<std::string> pushed_filters = {});
+                PlanSchema schema, std::vector<std::string> pushed_filters = {},
+                std::optional<WatermarkSpec> watermark = std::nullopt);
   const std::string& table_name() const { return table_name_; }
   const std::shared_ptr<const TableSource>& source() const { return source_; }
   const std::vector<std::string>& pushed_filters() const { return pushed_filters_; }
+  const std::optional<WatermarkSpec>& watermark() const { return watermark_; }
 
   bool bounded() const override { return source_->bounded(); }
   ChangelogMode changelog_mode() const override { return source_->changelog_mode(); }
@@ -97,6 +112,7 @@ class TableScanNode final : public PlanNode {
   std::string table_name_;
   std::shared_ptr<const TableSource> source_;
   std::vector<std::string> pushed_filters_;
+  std::optional<WatermarkSpec> watermark_;
 };
 
 /// Literal rows (VALUES); bounded, one instance.

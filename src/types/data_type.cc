@@ -113,6 +113,12 @@ DataType DataType::WithNullable(bool nullable) const {
   return copy;
 }
 
+DataType DataType::WithTimeAttribute(TimeAttribute attribute) const {
+  DataType copy = *this;
+  copy.time_attribute_ = is_timestamp() ? attribute : TimeAttribute::kNone;
+  return copy;
+}
+
 bool DataType::is_numeric() const {
   switch (id_) {
     case TypeId::kTinyInt:
@@ -222,12 +228,14 @@ std::string DataType::ToString() const {
     }
   }
   if (!nullable_) text += " NOT NULL";
+  if (time_attribute_ == TimeAttribute::kRowtime) text += " *ROWTIME*";
+  if (time_attribute_ == TimeAttribute::kProctime) text += " *PROCTIME*";
   return text;
 }
 
 bool DataType::operator==(const DataType& other) const {
   if (id_ != other.id_ || nullable_ != other.nullable_ || precision_ != other.precision_ ||
-      scale_ != other.scale_) {
+      scale_ != other.scale_ || time_attribute_ != other.time_attribute_) {
     return false;
   }
   if (num_fields() != other.num_fields()) return false;

@@ -36,6 +36,12 @@ enum class TypeId : uint8_t {
 
 struct RowField;
 
+/// Whether a TIMESTAMP or TIMESTAMP_LTZ column is a time attribute, as Flink's
+/// TimestampKind: the event-time column a WATERMARK is declared on, or a
+/// processing-time column (PROCTIME()). Attributes are kept by plain references
+/// to the column and lost by any computation on it.
+enum class TimeAttribute : uint8_t { kNone, kRowtime, kProctime };
+
 /// A logical data type as in Flink SQL: the type root, nullability and the type's
 /// parameters (length, precision, scale, element/key/value/field types).
 ///
@@ -98,6 +104,11 @@ class DataType {
   size_t num_fields() const;
 
   DataType WithNullable(bool nullable) const;
+  /// TIMESTAMP and TIMESTAMP_LTZ only.
+  DataType WithTimeAttribute(TimeAttribute attribute) const;
+  TimeAttribute time_attribute() const { return time_attribute_; }
+  bool is_rowtime() const { return time_attribute_ == TimeAttribute::kRowtime; }
+  bool is_proctime() const { return time_attribute_ == TimeAttribute::kProctime; }
 
   bool is_numeric() const;
   bool is_integer() const;  // TINYINT..BIGINT
@@ -112,13 +123,13 @@ class DataType {
   bool is_nested() const;
 
   /// Flink's summary string: "INT NOT NULL", "STRING", "DECIMAL(10, 2)",
-  /// "ROW<`id` BIGINT, `name` STRING>".
+  /// "ROW<`id` BIGINT, `name` STRING>", "TIMESTAMP(3) *ROWTIME*".
   std::string ToString() const;
 
   /// Same root and parameters, nested types included; nullability is compared too.
   bool operator==(const DataType& other) const;
   bool operator!=(const DataType& other) const { return !(*this == other); }
-  /// Equal except for top-level and nested nullability.
+  /// Equal except for top-level and nested nullability and time attributes.
   bool EqualsIgnoringNullability(const DataType& other) const;
 
  private:
@@ -126,6 +137,7 @@ class DataType {
 
   TypeId id_;
   bool nullable_;
+  TimeAttribute time_attribute_ = TimeAttribute::kNone;
   int32_t precision_ = 0;
   int32_t scale_ = 0;
   std::shared_ptr<const std::vector<RowField>> children_;

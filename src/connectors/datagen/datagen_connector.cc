@@ -105,7 +105,7 @@ class DatagenReader final : public SourceReader {
     *batch = Batch(std::move(columns), count);
     split.emitted += count;
     produced_rows_ += static_cast<int64_t>(count);
-    return ReadResult{ReadStatus::kBatch};
+    return ReadResult{ReadStatus::kBatch, {}, split.id};
   }
 
   std::vector<SourceSplit> SnapshotSplits() const override {

@@ -95,6 +95,7 @@ class FilesystemReader final : public SourceReader {
   }
 
   Result<ReadResult> Next(Batch* batch) override {
+    // A batch holds rows of one file only.
     while (builder_.num_rows() < batch_size_) {
       if (!current_) {
         if (pending_.empty()) break;
@@ -102,12 +103,13 @@ class FilesystemReader final : public SourceReader {
         pending_.erase(pending_.begin());
         RETURN_NOT_OK(OpenCurrent());
       }
+      std::string path = current_->path;
       ASSIGN_OR_RAISE(bool more, ReadLines());
       if (!more) CloseCurrent();
-    }
-    if (builder_.num_rows() > 0) {
-      *batch = builder_.Build();
-      return ReadResult{ReadStatus::kBatch};
+      if (builder_.num_rows() > 0) {
+        *batch = builder_.Build();
+        return ReadResult{ReadStatus::kBatch, {}, std::move(path)};
+      }
     }
     if (table_->monitor_interval.count() == 0) return ReadResult{ReadStatus::kEnd};
     // Monitoring: look for new files owned by this subtask.

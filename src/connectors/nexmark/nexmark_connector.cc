@@ -237,7 +237,7 @@ class NexmarkReader final : public SourceReader {
           vectors.push_back(Generate(*split.generator, column, rows));
         }
         *batch = Batch(std::move(vectors), rows.count);
-        return ReadResult{ReadStatus::kBatch};
+        return ReadResult{ReadStatus::kBatch, {}, split.id};
       }
       if (split.finished) continue;
       if (split.next_event >= due_limit) {
