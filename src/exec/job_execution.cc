@@ -52,9 +52,8 @@ JobExecution::~JobExecution() {
 Status JobExecution::Prepare(const sql::PlannedJob& job) {
   job_name_ = job.name;
   function_context_ = job.function_context;
-  ASSIGN_OR_RAISE(options_.idle_timeout,
-                  job.config.GetDuration("table.exec.source.idle-timeout",
-                                         std::chrono::milliseconds(0)));
+  ASSIGN_OR_RAISE(options_.idle_timeout, job.config.GetDuration("table.exec.source.idle-timeout",
+                                                                std::chrono::milliseconds(0)));
   ASSIGN_OR_RAISE(stages_, BuildStages(job.physical_roots));
   if (job.is_query && !options_.collect_sink) {
     return Status::Internal("a query needs a collect sink to return its rows to");
@@ -224,7 +223,8 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     if (status.ok()) status = emit_watermarks(now);
   }
   // A bounded source that ran out releases every pending event-time result.
-  if (status.ok() && ended && watermarks) status = chain->ProcessWatermark(Watermark{kMaxWatermark});
+  if (status.ok() && ended && watermarks)
+    status = chain->ProcessWatermark(Watermark{kMaxWatermark});
   if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
   Status closed = reader->Close();
   if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");

@@ -473,10 +473,11 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
   bool identity = physical_index == static_cast<int>(expressions.size());
   for (size_t i = 0; i < expressions.size(); ++i) {
     relation.scope.fields.push_back({qualifier, names[i], expressions[i]->type()});
-    identity &= expressions[i]->kind() == ExprKind::kInputRef &&
-                expressions[i]->type() == physical[i].type;
+    identity &=
+        expressions[i]->kind() == ExprKind::kInputRef && expressions[i]->type() == physical[i].type;
   }
-  if (!identity) relation.plan = MakeProject(relation.plan, std::move(expressions), std::move(names));
+  if (!identity)
+    relation.plan = MakeProject(relation.plan, std::move(expressions), std::move(names));
   return relation;
 }
 
