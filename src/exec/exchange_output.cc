@@ -1,8 +1,7 @@
 #include "exec/exchange_output.h"
 
 #include "exec/key_groups.h"
-
-#include <xxhash.h>
+#include "types/key_encoder.h"
 
 namespace tiangong {
 
@@ -69,48 +68,13 @@ Status ExchangeOutput::Finish() {
   return Status::OK();
 }
 
-namespace {
-
-uint64_t HashValue(const Vector& vector, size_t row, uint64_t seed) {
-  if (vector.IsNull(row)) return XXH3_64bits_withSeed("\\0null", 5, seed);
-  size_t slot = vector.Index(row);
-  switch (vector.kind()) {
-    case PhysicalKind::kString: {
-      std::string_view text = vector.values<std::string_view>()[slot];
-      return XXH3_64bits_withSeed(text.data(), text.size(), seed);
-    }
-    case PhysicalKind::kList:
-    case PhysicalKind::kStruct: {
-      uint64_t hash = seed;
-      if (vector.kind() == PhysicalKind::kStruct) {
-        for (size_t c = 0; c < vector.num_children(); ++c) {
-          hash = HashValue(vector.child(c), row, hash);
-        }
-      } else {
-        for (uint32_t e = vector.offsets()[slot]; e < vector.offsets()[slot + 1]; ++e) {
-          for (size_t c = 0; c < vector.num_children(); ++c) {
-            hash = HashValue(vector.child(c), e, hash);
-          }
-        }
-      }
-      return hash;
-    }
-    default: {
-      size_t width = PhysicalWidth(vector.kind());
-      const uint8_t* bytes = vector.values<uint8_t>() + slot * width;
-      return XXH3_64bits_withSeed(bytes, width, seed);
-    }
-  }
-}
-
-}  // namespace
-
 std::vector<uint64_t> HashRows(const Batch& batch, const std::vector<int>& keys) {
   std::vector<uint64_t> hashes(batch.num_rows(), 0);
+  std::string key;
   for (size_t i = 0; i < batch.num_rows(); ++i) {
-    uint64_t hash = 0;
-    for (int key : keys) hash = HashValue(*batch.column(key), i, hash);
-    hashes[i] = hash;
+    key.clear();
+    EncodeKey(batch.columns(), keys, i, &key);
+    hashes[i] = HashKey(key);
   }
   return hashes;
 }

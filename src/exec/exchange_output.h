@@ -32,7 +32,8 @@ class ExchangeOutput final : public Output {
   size_t next_target_;
 };
 
-/// Hash of the key columns of every row, the same in every subtask and run.
+/// Hash of the encoded key columns of every row (see types/key_encoder.h), the
+/// same in every subtask and run, and the same keyed state uses.
 std::vector<uint64_t> HashRows(const Batch& batch, const std::vector<int>& keys);
 
 }  // namespace tiangong

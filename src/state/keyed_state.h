@@ -1,0 +1,96 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace tiangong {
+
+/// A value kept in keyed state: an operator's accumulators for a group, the
+/// rows of a join side for a key, the top rows of a partition.
+class StateValue {
+ public:
+  virtual ~StateValue() = default;
+  /// Appends the value's bytes to `out` (for RocksDB and checkpoints).
+  virtual void Serialize(std::string* out) const = 0;
+};
+
+/// Rebuilds a StateValue from its bytes; supplied by the operator for each table.
+using StateDecoder = std::function<Result<std::unique_ptr<StateValue>>(std::string_view bytes)>;
+
+/// One named map of an operator instance's keyed state: from key bytes (an
+/// encoded grouping key, possibly followed by a namespace such as a window;
+/// see types/key_encoder.h) to a StateValue.
+///
+/// Access is batch-oriented. Find() and Insert() return a pointer that stays
+/// valid until Flush() or Erase() of that key; after changing a value the
+/// operator calls MarkChanged(), and at the end of each batch Flush(). The
+/// in-memory backend keeps the objects themselves, so these calls cost nothing
+/// there; the RocksDB backend decodes on Find and writes changed values on Flush.
+///
+/// With a time-to-live ('table.exec.state.ttl'), a value not written for that
+/// long is gone: Find() no longer returns it, and it is cleaned up.
+///
+/// Thread-safety: owned by one operator instance, used by its thread only.
+class StateTable {
+ public:
+  virtual ~StateTable() = default;
+
+  /// The value of `key`, or nullptr when there is none (or it expired).
+  virtual Result<StateValue*> Find(std::string_view key) = 0;
+  /// Sets the value of `key`, replacing any, and returns it.
+  virtual Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) = 0;
+  /// The value of `key` (from Find or Insert) was modified in place.
+  virtual void MarkChanged(std::string_view key) = 0;
+  virtual Status Erase(std::string_view key) = 0;
+  /// Makes every change durable in the backend; pointers from Find become invalid.
+  virtual Status Flush() = 0;
+  /// Visits every live entry in key order (RocksDB) or any order (in memory).
+  /// REQUIRES: no changes since the last Flush().
+  virtual Status ForEach(
+      const std::function<Status(std::string_view key, StateValue& value)>& visit) = 0;
+  /// Entries, including ones expired but not yet cleaned up.
+  virtual size_t size() const = 0;
+};
+
+struct StateTableOptions {
+  /// 0: entries never expire.
+  std::chrono::milliseconds ttl{0};
+  /// Milliseconds on a monotonic clock; tests substitute their own. Null: the
+  /// steady clock.
+  std::function<int64_t()> clock;
+};
+
+/// The keyed state of one operator instance (one subtask): its named tables.
+/// Thread-safety: owned by one operator instance.
+class KeyedStateBackend {
+ public:
+  virtual ~KeyedStateBackend() = default;
+  /// The table `name`, created on first use. The pointer lives as long as the
+  /// backend.
+  virtual Result<StateTable*> Table(const std::string& name, StateDecoder decoder,
+                                    StateTableOptions options = {}) = 0;
+  /// Flushes every table.
+  virtual Status Flush() = 0;
+};
+
+/// Where state lives ('state.backend.type').
+struct StateBackendSettings {
+  std::string type = "hashmap";  // hashmap | rocksdb
+  /// RocksDB: the directory for this operator instance's database.
+  std::string directory;
+  /// RocksDB block cache and write buffers, per instance.
+  int64_t memory_bytes = 64LL << 20;
+};
+
+/// The in-memory backend: values are C++ objects in hash maps.
+std::unique_ptr<KeyedStateBackend> MakeMemoryStateBackend();
+
+/// The backend `settings` name; fails for an unknown type.
+Result<std::unique_ptr<KeyedStateBackend>> MakeStateBackend(const StateBackendSettings& settings);
+
+}  // namespace tiangong

@@ -1,0 +1,130 @@
+// The 'hashmap' state backend: every value is a live C++ object in a hash map,
+// so Find/Insert are hash lookups and Flush does nothing.
+
+#include <chrono>
+#include <map>
+#include <unordered_map>
+
+#include "state/keyed_state.h"
+
+namespace tiangong {
+namespace {
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+class MemoryStateTable final : public StateTable {
+ public:
+  explicit MemoryStateTable(StateTableOptions options) : options_(std::move(options)) {
+    if (!options_.clock) options_.clock = NowMillis;
+  }
+
+  Result<StateValue*> Find(std::string_view key) override {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return static_cast<StateValue*>(nullptr);
+    if (Expired(it->second)) {
+      entries_.erase(it);
+      return static_cast<StateValue*>(nullptr);
+    }
+    return it->second.value.get();
+  }
+
+  Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
+    Entry& entry = entries_[std::string(key)];
+    entry.value = std::move(value);
+    entry.written_at = ttl() ? options_.clock() : 0;
+    return entry.value.get();
+  }
+
+  void MarkChanged(std::string_view key) override {
+    if (!ttl()) return;
+    auto it = entries_.find(key);
+    if (it != entries_.end()) it->second.written_at = options_.clock();
+  }
+
+  Status Erase(std::string_view key) override {
+    auto it = entries_.find(key);
+    if (it != entries_.end()) entries_.erase(it);
+    return Status::OK();
+  }
+
+  Status Flush() override {
+    // Expired entries are cleaned up incrementally: a slice of the table per flush.
+    if (ttl() && !entries_.empty()) CleanUpSome();
+    return Status::OK();
+  }
+
+  Status ForEach(
+      const std::function<Status(std::string_view key, StateValue& value)>& visit) override {
+    for (auto& [key, entry] : entries_) {
+      if (Expired(entry)) continue;
+      RETURN_NOT_OK(visit(key, *entry.value));
+    }
+    return Status::OK();
+  }
+
+  size_t size() const override { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<StateValue> value;
+    int64_t written_at = 0;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+
+  bool ttl() const { return options_.ttl.count() > 0; }
+  bool Expired(const Entry& entry) const {
+    return ttl() && options_.clock() - entry.written_at >= options_.ttl.count();
+  }
+
+  void CleanUpSome() {
+    constexpr size_t kEntriesPerFlush = 256;
+    size_t checked = 0;
+    if (cleanup_cursor_ >= entries_.bucket_count()) cleanup_cursor_ = 0;
+    while (checked < kEntriesPerFlush && cleanup_cursor_ < entries_.bucket_count()) {
+      std::vector<std::string> expired;
+      for (auto it = entries_.begin(cleanup_cursor_); it != entries_.end(cleanup_cursor_); ++it) {
+        ++checked;
+        if (Expired(it->second)) expired.push_back(it->first);
+      }
+      for (const std::string& key : expired) entries_.erase(key);
+      ++cleanup_cursor_;
+    }
+  }
+
+  StateTableOptions options_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  size_t cleanup_cursor_ = 0;
+};
+
+class MemoryStateBackend final : public KeyedStateBackend {
+ public:
+  Result<StateTable*> Table(const std::string& name, StateDecoder decoder,
+                            StateTableOptions options) override {
+    auto& table = tables_[name];
+    if (!table) table = std::make_unique<MemoryStateTable>(std::move(options));
+    return table.get();
+  }
+
+  Status Flush() override {
+    for (auto& [name, table] : tables_) RETURN_NOT_OK(table->Flush());
+    return Status::OK();
+  }
+
+ private:
+  std::map<std::string, std::unique_ptr<MemoryStateTable>> tables_;
+};
+
+}  // namespace
+
+std::unique_ptr<KeyedStateBackend> MakeMemoryStateBackend() {
+  return std::make_unique<MemoryStateBackend>();
+}
+
+}  // namespace tiangong
