@@ -75,11 +75,6 @@ Status ScriptRunner::Run(std::string_view script) {
 
 Status ScriptRunner::RunJob(const sql::PlannedJob& job) {
   ExecutionOptions execution_options;
-  ASSIGN_OR_RAISE(int64_t batch_size, job.config.GetInt("tiangong.exec.batch-size", 1024));
-  if (batch_size < 1) {
-    return Status::Invalid("'tiangong.exec.batch-size' must be at least 1, but is {}", batch_size);
-  }
-  execution_options.batch_size = static_cast<size_t>(batch_size);
   if (job.is_query) {
     const sql::PlanNodePtr& root = job.physical_roots[0];
     execution_options.collect_sink = options_.collect_sink(root->schema(), job.batch_mode);

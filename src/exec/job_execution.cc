@@ -5,6 +5,7 @@
 
 #include "exec/calc_operator.h"
 #include "exec/exchange_output.h"
+#include "exec/group_aggregate_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
 
@@ -52,8 +53,15 @@ JobExecution::~JobExecution() {
 Status JobExecution::Prepare(const sql::PlannedJob& job) {
   job_name_ = job.name;
   function_context_ = job.function_context;
-  ASSIGN_OR_RAISE(options_.idle_timeout, job.config.GetDuration("table.exec.source.idle-timeout",
-                                                                std::chrono::milliseconds(0)));
+  config_ = job.config;
+  state_backend_.type = job.config.GetString("state.backend.type", "hashmap");
+  ASSIGN_OR_RAISE(idle_timeout_, job.config.GetDuration("table.exec.source.idle-timeout",
+                                                        std::chrono::milliseconds(0)));
+  ASSIGN_OR_RAISE(int64_t batch_size, job.config.GetInt("tiangong.exec.batch-size", 1024));
+  if (batch_size < 1) {
+    return Status::Invalid("'tiangong.exec.batch-size' must be at least 1, but is {}", batch_size);
+  }
+  batch_size_ = static_cast<size_t>(batch_size);
   ASSIGN_OR_RAISE(stages_, BuildStages(job.physical_roots));
   if (job.is_query && !options_.collect_sink) {
     return Status::Internal("a query needs a collect sink to return its rows to");
@@ -119,6 +127,11 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       operators.push_back(std::make_unique<CalcOperator>(static_cast<const sql::CalcNode&>(*node)));
       continue;
     }
+    if (node->kind() == sql::PlanNodeKind::kAggregate) {
+      operators.push_back(
+          std::make_unique<GroupAggregateOperator>(static_cast<const sql::AggregateNode&>(*node)));
+      continue;
+    }
     const auto& sink_node = static_cast<const sql::SinkNode&>(*node);
     const TableSink& sink = sink_node.is_collect() ? *options_.collect_sink : *sink_node.sink();
     WriterContext context;
@@ -157,7 +170,7 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
 Status JobExecution::RunSubtaskBody(Subtask* subtask) {
   ASSIGN_OR_RAISE(std::unique_ptr<OperatorChain> chain, BuildChain(subtask));
   OperatorContext context{job_name_, subtask->index, subtask->stage->parallelism,
-                          &function_context_};
+                          &function_context_, &config_, state_backend_};
   Status status = chain->Open(context);
   if (status.ok()) {
     status =
@@ -172,13 +185,13 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   ReaderContext context;
   context.subtask_index = subtask->index;
   context.parallelism = stage.parallelism;
-  context.batch_size = options_.batch_size;
+  context.batch_size = batch_size_;
   context.metrics = &subtask->source_metrics;
   ASSIGN_OR_RAISE(std::unique_ptr<SourceReader> reader, stage.source->CreateReader(context));
   RETURN_NOT_OK(reader->Open());
   std::optional<SourceWatermarks> watermarks;
   if (stage.watermark) {
-    watermarks.emplace(*stage.watermark, options_.idle_timeout, function_context_);
+    watermarks.emplace(*stage.watermark, idle_timeout_, function_context_);
     watermarks->AddSplits(subtask->splits);
   }
   reader->AddSplits(std::move(subtask->splits));

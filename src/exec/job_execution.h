@@ -20,13 +20,8 @@ namespace tiangong {
 struct ExecutionOptions {
   /// Receives the rows of a standalone SELECT (Collect sinks); required for queries.
   std::shared_ptr<const TableSink> collect_sink;
-  /// Rows per batch sources aim for.
-  size_t batch_size = 1024;
   /// Batches a channel holds before its producer blocks.
   size_t channel_capacity = 8;
-  /// 'table.exec.source.idle-timeout': a source split without data this long
-  /// stops holding back watermarks (0: never).
-  std::chrono::milliseconds idle_timeout{0};
 };
 
 /// What a finished job did.
@@ -79,7 +74,14 @@ class JobExecution {
 
   std::string job_name_;
   ExecutionOptions options_;
+  /// 'tiangong.exec.batch-size': rows per batch sources aim for.
+  size_t batch_size_ = 1024;
+  /// 'table.exec.source.idle-timeout': a source split without data this long
+  /// stops holding back watermarks (0: never).
+  std::chrono::milliseconds idle_timeout_{0};
   FunctionContext function_context_;
+  Configuration config_;
+  StateBackendSettings state_backend_;
   std::vector<Stage> stages_;
   CancellationFlag cancellation_;
   std::atomic<bool> stop_requested_{false};

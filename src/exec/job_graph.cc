@@ -21,6 +21,7 @@ class StageBuilder {
       switch (node->kind()) {
         case sql::PlanNodeKind::kCalc:
         case sql::PlanNodeKind::kSink:
+        case sql::PlanNodeKind::kAggregate:
           operators.push_back(node);
           node = node->input();
           continue;

@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "common/configuration.h"
 #include "common/result.h"
 #include "exec/stream_element.h"
 #include "functions/function_context.h"
+#include "state/keyed_state.h"
 #include "types/batch.h"
 
 namespace tiangong {
@@ -30,6 +32,10 @@ struct OperatorContext {
   int subtask_index = 0;
   int parallelism = 1;
   const FunctionContext* function_context = nullptr;  // not owned; outlives the job
+  /// The job's settings ('table.exec.state.ttl', 'table.exec.mini-batch.*', ...).
+  const Configuration* config = nullptr;  // not owned; outlives the job
+  /// Where keyed state lives; `directory` is unique to this operator instance.
+  StateBackendSettings state_backend;
 };
 
 /// A step of a pipeline that consumes and produces batches. Each parallel

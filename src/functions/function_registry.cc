@@ -22,6 +22,22 @@ std::vector<std::string> FunctionRegistry::ScalarNames() const {
   return names;
 }
 
+void FunctionRegistry::AddAggregate(AggregateFunctionDefinition function) {
+  std::string key = ToUpper(function.name);
+  aggregates_.insert_or_assign(std::move(key), std::move(function));
+}
+
+const AggregateFunctionDefinition* FunctionRegistry::FindAggregate(std::string_view name) const {
+  auto it = aggregates_.find(ToUpper(name));
+  return it == aggregates_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FunctionRegistry::AggregateNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, function] : aggregates_) names.push_back(name);
+  return names;
+}
+
 const FunctionRegistry& BuiltinFunctions() {
   static const FunctionRegistry registry = [] {
     FunctionRegistry built;
@@ -34,6 +50,7 @@ const FunctionRegistry& BuiltinFunctions() {
     RegisterHashFunctions(&built);
     RegisterConditionalFunctions(&built);
     RegisterCollectionFunctions(&built);
+    RegisterAggregateFunctions(&built);
     return built;
   }();
   return registry;

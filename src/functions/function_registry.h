@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "functions/aggregate_function.h"
 #include "functions/expression.h"
 
 namespace tiangong {
@@ -49,8 +50,13 @@ class FunctionRegistry {
   const ScalarFunction* FindScalar(std::string_view name) const;
   std::vector<std::string> ScalarNames() const;
 
+  void AddAggregate(AggregateFunctionDefinition function);
+  const AggregateFunctionDefinition* FindAggregate(std::string_view name) const;
+  std::vector<std::string> AggregateNames() const;
+
  private:
   std::map<std::string, ScalarFunction, std::less<>> scalars_;  // by upper-case name
+  std::map<std::string, AggregateFunctionDefinition, std::less<>> aggregates_;
 };
 
 /// Every built-in function, registered once.
@@ -71,5 +77,6 @@ void RegisterJsonFunctions(FunctionRegistry* registry);
 void RegisterHashFunctions(FunctionRegistry* registry);
 void RegisterConditionalFunctions(FunctionRegistry* registry);
 void RegisterCollectionFunctions(FunctionRegistry* registry);
+void RegisterAggregateFunctions(FunctionRegistry* registry);
 
 }  // namespace tiangong

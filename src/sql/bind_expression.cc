@@ -109,6 +109,10 @@ Result<std::vector<ExprPtr>> Binder::BindArguments(const ParsedExpression& expre
 
 Result<ExprPtr> Binder::BindExpression(const ParsedExpression& expression, const Scope& scope) {
   const SourceLocation& location = expression.location;
+  if (aggregate_binding_ != nullptr) {
+    ASSIGN_OR_RAISE(std::optional<ExprPtr> grouped, BindAgainstAggregate(expression, scope));
+    if (grouped) return *grouped;
+  }
   switch (expression.kind) {
     case ExpressionKind::kIdentifier:
       if (expression.op == "TABLE") {
@@ -539,9 +543,12 @@ Result<ExprPtr> Binder::BindIn(const ParsedExpression& expression, const Scope& 
 Result<ExprPtr> Binder::BindCall(const ParsedExpression& expression, const Scope& scope) {
   const SourceLocation& location = expression.location;
   std::string upper = ToUpper(expression.names.back());
-  if (Contains(kAggregateFunctions, upper) || Contains(kWindowFunctions, upper) ||
-      Contains(kStatefulFunctions, upper) || expression.over || expression.filter) {
-    return ErrorAt(location, "{}() is not supported yet; it needs the stateful engine", upper);
+  if (IsAggregateCall(expression)) {
+    return ErrorAt(location, "Aggregate function {}() is not allowed here", upper);
+  }
+  if (Contains(kWindowFunctions, upper) || Contains(kStatefulFunctions, upper) ||
+      expression.over || expression.filter) {
+    return ErrorAt(location, "{}() is not supported yet", upper);
   }
   if (expression.star_argument) {
     return ErrorAt(location, "'*' is only allowed in COUNT(*)");

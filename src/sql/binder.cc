@@ -119,17 +119,9 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
     ASSIGN_OR_RAISE(ExprPtr condition, BindBoolean(*query.where, input.scope, "WHERE"));
     input.plan = std::make_shared<FilterNode>(input.plan, condition);
   }
-  if (!query.group_by.empty() || query.having) {
-    const ParsedExpression& first = query.group_by.empty() ? *query.having : *query.group_by[0];
-    return ErrorAt(first.location,
-                   "GROUP BY and HAVING are not supported yet; they need the "
-                   "stateful engine");
-  }
-  if (query.distinct) {
-    return ErrorAt(query.location,
-                   "SELECT DISTINCT is not supported yet; it needs the stateful "
-                   "engine");
-  }
+  bool aggregates = !query.group_by.empty() || query.having;
+  for (const SelectItem& item : query.select_list) aggregates |= ContainsAggregate(*item.expression);
+  if (aggregates) return BindAggregateSelect(query, std::move(input));
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
   for (size_t i = 0; i < query.select_list.size(); ++i) {
@@ -160,6 +152,7 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
     output.scope.fields.push_back({"", names[i], expressions[i]->type()});
   }
   output.plan = MakeProject(input.plan, std::move(expressions), std::move(names));
+  if (query.distinct) return Distinct(std::move(output));
   return output;
 }
 

@@ -69,6 +69,11 @@ class Binder {
 
   Result<Relation> BindQueryRelation(const Query& query);
   Result<Relation> BindSelect(const Query& query);
+  /// SELECT with GROUP BY, aggregate functions or HAVING over `input`
+  /// (bind_aggregate.cc).
+  Result<Relation> BindAggregateSelect(const Query& query, Relation input);
+  /// SELECT DISTINCT: an aggregate that groups by every column.
+  Relation Distinct(Relation relation);
   Result<Relation> BindSetOperation(const Query& query);
   Result<Relation> BindValues(const Query& query);
   Result<Relation> BindTableReference(const TableReference& table);
@@ -109,6 +114,24 @@ class Binder {
   }
   Result<const ConnectorFactory*> FindConnector(const CatalogTable& table,
                                                 const std::string& qualified_name) const;
+
+  /// While binding the SELECT list and HAVING of an aggregate query: how its
+  /// expressions map onto the Aggregate node's output (bind_aggregate.cc).
+  struct AggregateBinding {
+    const Scope* input_scope;
+    /// ToString() of each bound GROUP BY expression; column i of the output.
+    std::vector<std::string> group_keys;
+    /// Output column of each aggregate call in the query text.
+    std::map<const ParsedExpression*, int> calls;
+  };
+  /// Returns the Aggregate output column `expression` stands for, or nullopt to
+  /// bind it normally; fails for a column that is not grouped.
+  Result<std::optional<ExprPtr>> BindAgainstAggregate(const ParsedExpression& expression,
+                                                      const Scope& scope);
+  bool IsAggregateCall(const ParsedExpression& expression) const;
+  bool ContainsAggregate(const ParsedExpression& expression) const;
+
+  const AggregateBinding* aggregate_binding_ = nullptr;  // not owned
 
   const BindContext& context_;
   /// WITH queries visible while binding, innermost last.

@@ -319,6 +319,21 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
     case PlanNodeKind::kUnion:
       parallelism = default_parallelism;
       break;
+    case PlanNodeKind::kAggregate: {
+      // Rows of a group meet in one subtask: hash by the grouping keys, or one
+      // subtask for a global aggregate.
+      const auto& aggregate = static_cast<const AggregateNode&>(*node);
+      parallelism = aggregate.grouping().empty() ? 1 : default_parallelism;
+      PlanNodePtr& input = inputs[0];
+      if (input->parallelism() > 1 || parallelism > 1) {
+        auto exchange = std::make_shared<ExchangeNode>(
+            input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
+            aggregate.grouping());
+        exchange->set_parallelism(parallelism);
+        input = exchange;
+      }
+      break;
+    }
     default:
       parallelism = inputs.empty() ? default_parallelism : inputs[0]->parallelism();
       break;

@@ -162,6 +162,55 @@ PlanNodePtr UnionNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return copy;
 }
 
+namespace {
+
+PlanSchema AggregateSchema(const PlanSchema& input, const std::vector<int>& grouping,
+                           const std::vector<AggregateCall>& calls,
+                           std::vector<std::string> names) {
+  PlanSchema schema;
+  for (size_t i = 0; i < grouping.size(); ++i) {
+    // Grouping materializes time attributes.
+    schema.push_back({names[i], input[grouping[i]].type.WithTimeAttribute(TimeAttribute::kNone)});
+  }
+  for (size_t i = 0; i < calls.size(); ++i) {
+    schema.push_back({names[grouping.size() + i], calls[i].function->result_type()});
+  }
+  return schema;
+}
+
+}  // namespace
+
+AggregateNode::AggregateNode(PlanNodePtr input, std::vector<int> grouping,
+                             std::vector<AggregateCall> calls, std::vector<std::string> names,
+                             bool batch_mode)
+    : PlanNode(PlanNodeKind::kAggregate,
+               AggregateSchema(input->schema(), grouping, calls, std::move(names)), {input}),
+      grouping_(std::move(grouping)),
+      calls_(std::move(calls)),
+      batch_mode_(batch_mode) {}
+
+ChangelogMode AggregateNode::changelog_mode() const {
+  return batch_mode_ ? ChangelogMode::InsertOnly() : ChangelogMode::All();
+}
+
+std::string AggregateNode::Details() const {
+  std::vector<std::string> keys;
+  for (int key : grouping_) keys.push_back(input()->schema()[key].name);
+  std::vector<std::string> calls;
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    calls.push_back(fmt::format("{} AS {}", calls_[i].text, schema_[grouping_.size() + i].name));
+  }
+  std::string details;
+  if (!keys.empty()) details = fmt::format("groupBy=[{}], ", fmt::join(keys, ", "));
+  return details + fmt::format("select=[{}]", fmt::join(calls, ", "));
+}
+
+PlanNodePtr AggregateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<AggregateNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
 ExchangeNode::ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys)
     : PlanNode(PlanNodeKind::kExchange, input->schema(), {input}),
       distribution_(distribution),

@@ -7,6 +7,7 @@
 
 #include "connectors/changelog_mode.h"
 #include "connectors/connector.h"
+#include "functions/aggregate_function.h"
 #include "functions/expression.h"
 #include "types/data_type.h"
 #include "types/value.h"
@@ -39,6 +40,7 @@ enum class PlanNodeKind {
   kUnion,
   kExchange,
   kSink,
+  kAggregate,
 };
 
 class PlanNode;
@@ -178,6 +180,37 @@ class UnionNode final : public PlanNode {
   std::string Name() const override { return "Union"; }
   std::string Details() const override;
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+};
+
+/// One aggregate call of an Aggregate node, over input columns.
+struct AggregateCall {
+  /// For EXPLAIN: "COUNT(DISTINCT bidder)".
+  std::string text;
+  AggregateFunctionPtr function;
+  std::vector<int> arguments;
+  /// A BOOLEAN input column: only rows where it is TRUE count (FILTER (WHERE ...)).
+  int filter = -1;
+};
+
+/// GROUP BY: the grouping columns, then one column per aggregate call. In
+/// streaming mode the result is a changelog that updates a group's row as rows
+/// arrive (or retract); in batch mode each group's final row.
+class AggregateNode final : public PlanNode {
+ public:
+  AggregateNode(PlanNodePtr input, std::vector<int> grouping, std::vector<AggregateCall> calls,
+                std::vector<std::string> names, bool batch_mode);
+  const std::vector<int>& grouping() const { return grouping_; }
+  const std::vector<AggregateCall>& calls() const { return calls_; }
+  bool batch_mode() const { return batch_mode_; }
+  ChangelogMode changelog_mode() const override;
+  std::string Name() const override { return grouping_.empty() ? "GlobalAggregate" : "GroupAggregate"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<int> grouping_;
+  std::vector<AggregateCall> calls_;
+  bool batch_mode_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.

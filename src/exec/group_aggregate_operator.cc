@@ -1,0 +1,253 @@
+#include "exec/group_aggregate_operator.h"
+
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "types/batch_builder.h"
+#include "types/key_encoder.h"
+#include "types/row_codec.h"
+
+namespace tiangong {
+
+// A group's accumulators, how many of its rows are in them, and its key values.
+class GroupAggregateOperator::GroupState final : public StateValue {
+ public:
+  explicit GroupState(const std::vector<sql::AggregateCall>* calls) : calls_(calls) {}
+
+  void Serialize(std::string* out) const override {
+    ByteWriter writer(out);
+    writer.Fixed(count);
+    writer.String(key_row);
+    for (size_t c = 0; c < calls_->size(); ++c) {
+      (*calls_)[c].function->Serialize(*accumulators[c], &writer);
+    }
+  }
+
+  int64_t count = 0;
+  std::string key_row;
+  std::vector<std::unique_ptr<Accumulator>> accumulators;
+
+ private:
+  const std::vector<sql::AggregateCall>* calls_;  // owned by the operator
+};
+
+GroupAggregateOperator::GroupAggregateOperator(const sql::AggregateNode& node)
+    : name_(fmt::format("{}({})", node.Name(), node.Details())),
+      grouping_(node.grouping()),
+      calls_(node.calls()),
+      output_type_(sql::SchemaToRowType(node.schema())),
+      batch_mode_(node.batch_mode()) {}
+
+Status GroupAggregateOperator::Open(const OperatorContext& context) {
+  ASSIGN_OR_RAISE(backend_, MakeStateBackend(context.state_backend));
+  StateTableOptions options;
+  if (context.config != nullptr) {
+    ASSIGN_OR_RAISE(options.ttl, context.config->GetDuration("table.exec.state.ttl",
+                                                             std::chrono::milliseconds(0)));
+  }
+  ASSIGN_OR_RAISE(groups_, backend_->Table(
+                               "groups",
+                               [this](std::string_view bytes) { return DecodeGroup(bytes); },
+                               options));
+  return Status::OK();
+}
+
+Result<std::unique_ptr<StateValue>> GroupAggregateOperator::DecodeGroup(
+    std::string_view bytes) const {
+  auto group = std::make_unique<GroupState>(&calls_);
+  ByteReader reader(bytes);
+  group->count = reader.Fixed<int64_t>();
+  group->key_row = std::string(reader.String());
+  for (const sql::AggregateCall& call : calls_) {
+    ASSIGN_OR_RAISE(std::unique_ptr<Accumulator> accumulator, call.function->Deserialize(&reader));
+    group->accumulators.push_back(std::move(accumulator));
+  }
+  if (!reader.ok()) return Status::DataError("corrupt aggregate state");
+  return std::unique_ptr<StateValue>(std::move(group));
+}
+
+std::unique_ptr<GroupAggregateOperator::GroupState> GroupAggregateOperator::NewGroup(
+    const Batch& batch, size_t row) const {
+  auto group = std::make_unique<GroupState>(&calls_);
+  ByteWriter writer(&group->key_row);
+  for (int key : grouping_) WriteValue(*batch.column(key), row, &writer);
+  for (const sql::AggregateCall& call : calls_) {
+    group->accumulators.push_back(call.function->Create());
+  }
+  return group;
+}
+
+Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
+  size_t num_rows = batch.num_rows();
+  if (num_rows == 0) return Status::OK();
+  saw_input_ = true;
+  // Rows to groups: one slot per distinct key in this batch.
+  struct Slot {
+    std::string key;
+    GroupState* state = nullptr;
+    std::unique_ptr<GroupState> created;  // a group new in this batch
+    bool existed = false;
+    int before = -1;  // its row in `before` (existing groups)
+  };
+  std::vector<Slot> slots;
+  std::unordered_map<std::string, uint32_t> slot_of_key;
+  std::vector<uint32_t> slot_of_row(num_rows);
+  std::string key;
+  for (size_t i = 0; i < num_rows; ++i) {
+    key.clear();
+    EncodeKey(batch.columns(), grouping_, i, &key);
+    auto [it, inserted] = slot_of_key.emplace(key, static_cast<uint32_t>(slots.size()));
+    if (inserted) {
+      Slot slot;
+      slot.key = key;
+      ASSIGN_OR_RAISE(StateValue * found, groups_->Find(key));
+      if (found != nullptr) {
+        slot.state = static_cast<GroupState*>(found);
+        slot.existed = true;
+      } else {
+        slot.created = NewGroup(batch, i);
+        slot.state = slot.created.get();
+      }
+      slots.push_back(std::move(slot));
+    }
+    slot_of_row[i] = it->second;
+  }
+  // The results of existing groups before this batch.
+  std::vector<VectorBuilder> before_builders;
+  for (const sql::AggregateCall& call : calls_) before_builders.emplace_back(call.function->result_type());
+  int num_before = 0;
+  if (!batch_mode_) {
+    for (Slot& slot : slots) {
+      if (!slot.existed) continue;
+      slot.before = num_before++;
+      for (size_t c = 0; c < calls_.size(); ++c) {
+        calls_[c].function->Emit(*slot.state->accumulators[c], &before_builders[c]);
+      }
+    }
+  }
+  // Accumulate (+I, +U) and retract (-U, -D), one call per aggregate.
+  std::vector<uint8_t> adds(num_rows);
+  for (size_t i = 0; i < num_rows; ++i) {
+    adds[i] = IsAccumulate(batch.row_kind(i)) ? 1 : 0;
+    slots[slot_of_row[i]].state->count += adds[i] ? 1 : -1;
+  }
+  std::vector<Accumulator*> accumulators;
+  std::vector<uint32_t> rows;
+  std::vector<uint8_t> call_adds;
+  for (size_t c = 0; c < calls_.size(); ++c) {
+    const sql::AggregateCall& call = calls_[c];
+    accumulators.clear();
+    rows.clear();
+    call_adds.clear();
+    const Vector* filter = call.filter >= 0 ? batch.column(call.filter).get() : nullptr;
+    for (size_t i = 0; i < num_rows; ++i) {
+      if (filter != nullptr && (filter->IsNull(i) || filter->ValueAt<uint8_t>(i) == 0)) continue;
+      accumulators.push_back(slots[slot_of_row[i]].state->accumulators[c].get());
+      rows.push_back(static_cast<uint32_t>(i));
+      call_adds.push_back(adds[i]);
+    }
+    std::vector<VectorPtr> arguments;
+    for (int argument : call.arguments) arguments.push_back(batch.column(argument));
+    Status status = call.function->Update(accumulators.data(), arguments, rows.data(),
+                                          call_adds.data(), rows.size());
+    if (!status.ok()) return status.WithContext(call.text);
+  }
+  if (batch_mode_) {
+    for (Slot& slot : slots) {
+      if (slot.created) RETURN_NOT_OK(groups_->Insert(slot.key, std::move(slot.created)).status());
+      else groups_->MarkChanged(slot.key);
+    }
+    return groups_->Flush();
+  }
+  // The new results, and the changes they make.
+  std::vector<VectorBuilder> after_builders;
+  for (const sql::AggregateCall& call : calls_) after_builders.emplace_back(call.function->result_type());
+  std::vector<int> after_row(slots.size(), -1);
+  int num_after = 0;
+  for (size_t s = 0; s < slots.size(); ++s) {
+    if (slots[s].state->count <= 0) continue;
+    after_row[s] = num_after++;
+    for (size_t c = 0; c < calls_.size(); ++c) {
+      calls_[c].function->Emit(*slots[s].state->accumulators[c], &after_builders[c]);
+    }
+  }
+  std::vector<VectorPtr> before;
+  std::vector<VectorPtr> after;
+  for (VectorBuilder& builder : before_builders) before.push_back(builder.Build());
+  for (VectorBuilder& builder : after_builders) after.push_back(builder.Build());
+  BatchBuilder out(output_type_);
+  std::vector<VectorBuilder*> key_builders;
+  auto append = [&](const Slot& slot, const std::vector<VectorPtr>& values, int row,
+                    RowKind kind) -> Status {
+    ByteReader reader(slot.state->key_row);
+    for (size_t k = 0; k < grouping_.size(); ++k) RETURN_NOT_OK(ReadValue(&reader, &out.column(k)));
+    for (size_t c = 0; c < calls_.size(); ++c) {
+      out.column(grouping_.size() + c).AppendFrom(*values[c], static_cast<size_t>(row));
+    }
+    out.FinishRow(kind);
+    return Status::OK();
+  };
+  std::string old_value;
+  std::string new_value;
+  for (size_t s = 0; s < slots.size(); ++s) {
+    Slot& slot = slots[s];
+    if (slot.state->count <= 0) {
+      if (slot.existed) {
+        RETURN_NOT_OK(append(slot, before, slot.before, RowKind::kDelete));
+        RETURN_NOT_OK(groups_->Erase(slot.key));
+      }
+      continue;
+    }
+    if (!slot.existed) {
+      RETURN_NOT_OK(append(slot, after, after_row[s], RowKind::kInsert));
+      RETURN_NOT_OK(groups_->Insert(slot.key, std::move(slot.created)).status());
+      continue;
+    }
+    bool changed = false;
+    for (size_t c = 0; c < calls_.size() && !changed; ++c) {
+      old_value.clear();
+      new_value.clear();
+      EncodeKeyValue(*before[c], static_cast<size_t>(slot.before), &old_value);
+      EncodeKeyValue(*after[c], static_cast<size_t>(after_row[s]), &new_value);
+      changed = old_value != new_value;
+    }
+    if (changed) {
+      RETURN_NOT_OK(append(slot, before, slot.before, RowKind::kUpdateBefore));
+      RETURN_NOT_OK(append(slot, after, after_row[s], RowKind::kUpdateAfter));
+    }
+    groups_->MarkChanged(slot.key);
+  }
+  RETURN_NOT_OK(groups_->Flush());
+  if (out.num_rows() == 0) return Status::OK();
+  return output->Emit(out.Build());
+}
+
+Status GroupAggregateOperator::Finish(Output* output) {
+  if (batch_mode_) {
+    // The final row of every group; a global aggregate has one even without input.
+    BatchBuilder out(output_type_);
+    Status status = groups_->ForEach([&](std::string_view key, StateValue& value) -> Status {
+      auto& group = static_cast<GroupState&>(value);
+      if (group.count <= 0) return Status::OK();
+      ByteReader reader(group.key_row);
+      for (size_t k = 0; k < grouping_.size(); ++k) RETURN_NOT_OK(ReadValue(&reader, &out.column(k)));
+      for (size_t c = 0; c < calls_.size(); ++c) {
+        calls_[c].function->Emit(*group.accumulators[c], &out.column(grouping_.size() + c));
+      }
+      out.FinishRow();
+      return Status::OK();
+    });
+    RETURN_NOT_OK(status);
+    if (grouping_.empty() && !saw_input_) {
+      for (size_t c = 0; c < calls_.size(); ++c) {
+        calls_[c].function->Emit(*calls_[c].function->Create(), &out.column(c));
+      }
+      out.FinishRow();
+    }
+    if (out.num_rows() > 0) RETURN_NOT_OK(output->Emit(out.Build()));
+  }
+  return output->Finish();
+}
+
+}  // namespace tiangong
