@@ -100,13 +100,17 @@ Status ScriptRunner::WaitForJob(JobExecution* execution) {
   Result<JobSummary> summary = execution->Wait();
   if (!summary.ok()) return summary.status();
   summaries_.push_back(*summary);
+  std::string late;
+  if (summary->late_records_dropped > 0) {
+    late = fmt::format(", {} late records dropped", summary->late_records_dropped);
+  }
   std::fprintf(options_.log,
-               "Job '%s' %s in %.3f s: %lld records in, %lld records out, %lld records skipped\n",
+               "Job '%s' %s in %.3f s: %lld records in, %lld records out, %lld records skipped%s\n",
                execution->name().c_str(), summary->stopped ? "stopped" : "finished",
                static_cast<double>(summary->duration.count()) / 1000.0,
                static_cast<long long>(summary->records_in),
                static_cast<long long>(summary->records_out),
-               static_cast<long long>(summary->records_skipped));
+               static_cast<long long>(summary->records_skipped), late.c_str());
   std::fflush(options_.log);
   return Status::OK();
 }

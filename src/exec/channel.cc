@@ -26,10 +26,17 @@ InputGate::InputGate(const CancellationFlag* cancellation, size_t num_channels, 
 }
 
 Result<InputGate::Item> InputGate::Next() {
+  ASSIGN_OR_RAISE(std::optional<Item> item,
+                  NextUntil(std::chrono::steady_clock::time_point::max()));
+  return std::move(*item);
+}
+
+Result<std::optional<InputGate::Item>> InputGate::NextUntil(
+    std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     if (cancellation_->cancelled()) return Status::Cancelled("job cancelled");
-    if (finished_channels_ == channels_.size()) return Item{0, EndOfInput{}};
+    if (finished_channels_ == channels_.size()) return std::optional<Item>(Item{0, EndOfInput{}});
     bool consumed = false;
     for (size_t step = 0; step < channels_.size() && !consumed; ++step) {
       size_t index = (next_channel_ + step) % channels_.size();
@@ -39,13 +46,20 @@ Result<InputGate::Item> InputGate::Next() {
       channel.queue_.pop_front();
       channel.not_full_.notify_one();
       next_channel_ = index + 1;
-      if (!std::holds_alternative<EndOfInput>(element)) return Item{index, std::move(element)};
+      if (!std::holds_alternative<EndOfInput>(element)) {
+        return std::optional<Item>(Item{index, std::move(element)});
+      }
       // One channel ended; the gate ends when all have (checked at the loop top).
       channel.finished_ = true;
       ++finished_channels_;
       consumed = true;
     }
-    if (!consumed) not_empty_.wait(lock);
+    if (consumed) continue;
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+      not_empty_.wait(lock);
+    } else if (not_empty_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      return std::optional<Item>();
+    }
   }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "common/result.h"
@@ -64,6 +66,8 @@ class InputGate {
   /// Blocks until an element arrives. Returns EndOfInput once every channel has
   /// ended, and Cancelled when the job is cancelled.
   Result<Item> Next();
+  /// Like Next(), but gives up at `deadline`: then returns nullopt.
+  Result<std::optional<Item>> NextUntil(std::chrono::steady_clock::time_point deadline);
 
   /// Wakes every thread blocked on this gate (used on cancellation).
   void WakeAll();

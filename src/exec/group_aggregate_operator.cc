@@ -10,28 +10,6 @@
 
 namespace tiangong {
 
-// A group's accumulators, how many of its rows are in them, and its key values.
-class GroupAggregateOperator::GroupState final : public StateValue {
- public:
-  explicit GroupState(const std::vector<sql::AggregateCall>* calls) : calls_(calls) {}
-
-  void Serialize(std::string* out) const override {
-    ByteWriter writer(out);
-    writer.Fixed(count);
-    writer.String(key_row);
-    for (size_t c = 0; c < calls_->size(); ++c) {
-      (*calls_)[c].function->Serialize(*accumulators[c], &writer);
-    }
-  }
-
-  int64_t count = 0;
-  std::string key_row;
-  std::vector<std::unique_ptr<Accumulator>> accumulators;
-
- private:
-  const std::vector<sql::AggregateCall>* calls_;  // owned by the operator
-};
-
 GroupAggregateOperator::GroupAggregateOperator(const sql::AggregateNode& node)
     : name_(fmt::format("{}({})", node.Name(), node.Details())),
       grouping_(node.grouping()),
@@ -48,34 +26,11 @@ Status GroupAggregateOperator::Open(const OperatorContext& context) {
   }
   ASSIGN_OR_RAISE(groups_, backend_->Table(
                                "groups",
-                               [this](std::string_view bytes) { return DecodeGroup(bytes); },
+                               [this](std::string_view bytes) {
+                                 return AccumulatorGroup::Decode(&calls_, bytes);
+                               },
                                options));
   return Status::OK();
-}
-
-Result<std::unique_ptr<StateValue>> GroupAggregateOperator::DecodeGroup(
-    std::string_view bytes) const {
-  auto group = std::make_unique<GroupState>(&calls_);
-  ByteReader reader(bytes);
-  group->count = reader.Fixed<int64_t>();
-  group->key_row = std::string(reader.String());
-  for (const sql::AggregateCall& call : calls_) {
-    ASSIGN_OR_RAISE(std::unique_ptr<Accumulator> accumulator, call.function->Deserialize(&reader));
-    group->accumulators.push_back(std::move(accumulator));
-  }
-  if (!reader.ok()) return Status::DataError("corrupt aggregate state");
-  return std::unique_ptr<StateValue>(std::move(group));
-}
-
-std::unique_ptr<GroupAggregateOperator::GroupState> GroupAggregateOperator::NewGroup(
-    const Batch& batch, size_t row) const {
-  auto group = std::make_unique<GroupState>(&calls_);
-  ByteWriter writer(&group->key_row);
-  for (int key : grouping_) WriteValue(*batch.column(key), row, &writer);
-  for (const sql::AggregateCall& call : calls_) {
-    group->accumulators.push_back(call.function->Create());
-  }
-  return group;
 }
 
 Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
@@ -85,8 +40,8 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   // Rows to groups: one slot per distinct key in this batch.
   struct Slot {
     std::string key;
-    GroupState* state = nullptr;
-    std::unique_ptr<GroupState> created;  // a group new in this batch
+    AccumulatorGroup* state = nullptr;
+    std::unique_ptr<AccumulatorGroup> created;  // a group new in this batch
     bool existed = false;
     int before = -1;  // its row in `before` (existing groups)
   };
@@ -103,10 +58,10 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
       slot.key = key;
       ASSIGN_OR_RAISE(StateValue * found, groups_->Find(key));
       if (found != nullptr) {
-        slot.state = static_cast<GroupState*>(found);
+        slot.state = static_cast<AccumulatorGroup*>(found);
         slot.existed = true;
       } else {
-        slot.created = NewGroup(batch, i);
+        slot.created = AccumulatorGroup::Create(&calls_, batch, grouping_, i);
         slot.state = slot.created.get();
       }
       slots.push_back(std::move(slot));
@@ -115,7 +70,8 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   }
   // The results of existing groups before this batch.
   std::vector<VectorBuilder> before_builders;
-  for (const sql::AggregateCall& call : calls_) before_builders.emplace_back(call.function->result_type());
+  for (const sql::AggregateCall& call : calls_)
+    before_builders.emplace_back(call.function->result_type());
   int num_before = 0;
   if (!batch_mode_) {
     for (Slot& slot : slots) {
@@ -132,37 +88,26 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
     adds[i] = IsAccumulate(batch.row_kind(i)) ? 1 : 0;
     slots[slot_of_row[i]].state->count += adds[i] ? 1 : -1;
   }
-  std::vector<Accumulator*> accumulators;
-  std::vector<uint32_t> rows;
-  std::vector<uint8_t> call_adds;
-  for (size_t c = 0; c < calls_.size(); ++c) {
-    const sql::AggregateCall& call = calls_[c];
-    accumulators.clear();
-    rows.clear();
-    call_adds.clear();
-    const Vector* filter = call.filter >= 0 ? batch.column(call.filter).get() : nullptr;
-    for (size_t i = 0; i < num_rows; ++i) {
-      if (filter != nullptr && (filter->IsNull(i) || filter->ValueAt<uint8_t>(i) == 0)) continue;
-      accumulators.push_back(slots[slot_of_row[i]].state->accumulators[c].get());
-      rows.push_back(static_cast<uint32_t>(i));
-      call_adds.push_back(adds[i]);
-    }
-    std::vector<VectorPtr> arguments;
-    for (int argument : call.arguments) arguments.push_back(batch.column(argument));
-    Status status = call.function->Update(accumulators.data(), arguments, rows.data(),
-                                          call_adds.data(), rows.size());
-    if (!status.ok()) return status.WithContext(call.text);
+  std::vector<uint32_t> rows(num_rows);
+  std::vector<AccumulatorGroup*> groups(num_rows);
+  for (size_t i = 0; i < num_rows; ++i) {
+    rows[i] = static_cast<uint32_t>(i);
+    groups[i] = slots[slot_of_row[i]].state;
   }
+  RETURN_NOT_OK(UpdateAccumulators(calls_, batch, rows, groups, adds));
   if (batch_mode_) {
     for (Slot& slot : slots) {
-      if (slot.created) RETURN_NOT_OK(groups_->Insert(slot.key, std::move(slot.created)).status());
-      else groups_->MarkChanged(slot.key);
+      if (slot.created)
+        RETURN_NOT_OK(groups_->Insert(slot.key, std::move(slot.created)).status());
+      else
+        groups_->MarkChanged(slot.key);
     }
     return groups_->Flush();
   }
   // The new results, and the changes they make.
   std::vector<VectorBuilder> after_builders;
-  for (const sql::AggregateCall& call : calls_) after_builders.emplace_back(call.function->result_type());
+  for (const sql::AggregateCall& call : calls_)
+    after_builders.emplace_back(call.function->result_type());
   std::vector<int> after_row(slots.size(), -1);
   int num_after = 0;
   for (size_t s = 0; s < slots.size(); ++s) {
@@ -180,8 +125,7 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   std::vector<VectorBuilder*> key_builders;
   auto append = [&](const Slot& slot, const std::vector<VectorPtr>& values, int row,
                     RowKind kind) -> Status {
-    ByteReader reader(slot.state->key_row);
-    for (size_t k = 0; k < grouping_.size(); ++k) RETURN_NOT_OK(ReadValue(&reader, &out.column(k)));
+    RETURN_NOT_OK(slot.state->AppendKey(grouping_.size(), &out));
     for (size_t c = 0; c < calls_.size(); ++c) {
       out.column(grouping_.size() + c).AppendFrom(*values[c], static_cast<size_t>(row));
     }
@@ -228,13 +172,10 @@ Status GroupAggregateOperator::Finish(Output* output) {
     // The final row of every group; a global aggregate has one even without input.
     BatchBuilder out(output_type_);
     Status status = groups_->ForEach([&](std::string_view key, StateValue& value) -> Status {
-      auto& group = static_cast<GroupState&>(value);
+      auto& group = static_cast<AccumulatorGroup&>(value);
       if (group.count <= 0) return Status::OK();
-      ByteReader reader(group.key_row);
-      for (size_t k = 0; k < grouping_.size(); ++k) RETURN_NOT_OK(ReadValue(&reader, &out.column(k)));
-      for (size_t c = 0; c < calls_.size(); ++c) {
-        calls_[c].function->Emit(*group.accumulators[c], &out.column(grouping_.size() + c));
-      }
+      RETURN_NOT_OK(group.AppendKey(grouping_.size(), &out));
+      group.AppendResults(grouping_.size(), &out);
       out.FinishRow();
       return Status::OK();
     });

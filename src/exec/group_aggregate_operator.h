@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "exec/accumulator_group.h"
 #include "exec/operator.h"
 #include "sql/plan.h"
 #include "state/keyed_state.h"
@@ -25,11 +26,6 @@ class GroupAggregateOperator final : public Operator {
   Status Finish(Output* output) override;
 
  private:
-  class GroupState;
-
-  Result<std::unique_ptr<StateValue>> DecodeGroup(std::string_view bytes) const;
-  std::unique_ptr<GroupState> NewGroup(const Batch& batch, size_t row) const;
-
   std::string name_;
   std::vector<int> grouping_;
   std::vector<sql::AggregateCall> calls_;

@@ -8,6 +8,8 @@
 #include "exec/group_aggregate_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
+#include "exec/window_aggregate_operator.h"
+#include "exec/window_table_function_operator.h"
 
 namespace tiangong {
 
@@ -17,8 +19,21 @@ struct JobExecution::Subtask {
   std::vector<SourceSplit> splits;
   ConnectorMetrics source_metrics;
   ConnectorMetrics sink_metrics;
+  TaskMetrics task_metrics;
   bool ends_in_sink = false;
 };
+
+namespace {
+
+constexpr auto kProcessingTimeTick = std::chrono::milliseconds(100);
+
+int64_t WallClockMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 namespace {
 
@@ -128,8 +143,19 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kAggregate) {
-      operators.push_back(
-          std::make_unique<GroupAggregateOperator>(static_cast<const sql::AggregateNode&>(*node)));
+      const auto& aggregate = static_cast<const sql::AggregateNode&>(*node);
+      if (!aggregate.window()) {
+        operators.push_back(std::make_unique<GroupAggregateOperator>(aggregate));
+      } else if (aggregate.window()->kind == sql::WindowKind::kSession) {
+        operators.push_back(std::make_unique<SessionWindowAggregateOperator>(aggregate));
+      } else {
+        operators.push_back(std::make_unique<WindowAggregateOperator>(aggregate));
+      }
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kWindowTableFunction) {
+      operators.push_back(std::make_unique<WindowTableFunctionOperator>(
+          static_cast<const sql::WindowTableFunctionNode&>(*node)));
       continue;
     }
     const auto& sink_node = static_cast<const sql::SinkNode&>(*node);
@@ -169,8 +195,9 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
 
 Status JobExecution::RunSubtaskBody(Subtask* subtask) {
   ASSIGN_OR_RAISE(std::unique_ptr<OperatorChain> chain, BuildChain(subtask));
-  OperatorContext context{job_name_, subtask->index, subtask->stage->parallelism,
-                          &function_context_, &config_, state_backend_};
+  OperatorContext context{
+      job_name_, subtask->index, subtask->stage->parallelism, &function_context_,
+      &config_,  state_backend_, &subtask->task_metrics};
   Status status = chain->Open(context);
   if (status.ok()) {
     status =
@@ -209,7 +236,13 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   };
   Status status = emit_watermarks(std::chrono::steady_clock::now());
   bool ended = false;
+  auto next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
   while (status.ok() && !cancellation_.cancelled() && !stop_requested()) {
+    if (std::chrono::steady_clock::now() >= next_tick) {
+      next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
+      status = chain->AdvanceProcessingTime(WallClockMicros());
+      if (!status.ok()) break;
+    }
     Batch batch;
     Result<ReadResult> read = reader->Next(&batch);
     if (!read.ok()) {
@@ -222,7 +255,8 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     }
     if (read->status == ReadStatus::kNoData) {
       status = emit_watermarks(std::chrono::steady_clock::now());
-      if (status.ok()) Pause(read->retry_after);
+      if (status.ok())
+        Pause(std::min<std::chrono::microseconds>(read->retry_after, kProcessingTimeTick));
       continue;
     }
     subtask->source_metrics.records.fetch_add(static_cast<int64_t>(batch.num_rows()),
@@ -275,8 +309,15 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
     }
     return Status::OK();
   };
+  auto next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
   while (true) {
-    ASSIGN_OR_RAISE(InputGate::Item item, gate.Next());
+    ASSIGN_OR_RAISE(std::optional<InputGate::Item> next, gate.NextUntil(next_tick));
+    if (std::chrono::steady_clock::now() >= next_tick) {
+      next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
+      RETURN_NOT_OK(chain->AdvanceProcessingTime(WallClockMicros()));
+    }
+    if (!next) continue;
+    InputGate::Item& item = *next;
     if (auto* batch = std::get_if<Batch>(&item.element)) {
       RETURN_NOT_OK(chain->Process(std::move(*batch)));
     } else if (auto* watermark = std::get_if<Watermark>(&item.element)) {
@@ -338,6 +379,7 @@ Result<JobSummary> JobExecution::Wait() {
     summary.records_in += subtask->source_metrics.records.load();
     summary.records_skipped += subtask->source_metrics.records_skipped.load();
     summary.records_out += subtask->sink_metrics.records.load();
+    summary.late_records_dropped += subtask->task_metrics.late_records_dropped.load();
   }
   summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started_);

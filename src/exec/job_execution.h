@@ -29,6 +29,8 @@ struct JobSummary {
   int64_t records_in = 0;
   int64_t records_out = 0;
   int64_t records_skipped = 0;
+  /// Rows dropped because they arrived after the watermark passed their window.
+  int64_t late_records_dropped = 0;
   std::chrono::milliseconds duration{0};
   /// True when the job ended because Stop() was called, not because its input ended.
   bool stopped = false;

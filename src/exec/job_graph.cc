@@ -22,6 +22,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kCalc:
         case sql::PlanNodeKind::kSink:
         case sql::PlanNodeKind::kAggregate:
+        case sql::PlanNodeKind::kWindowTableFunction:
           operators.push_back(node);
           node = node->input();
           continue;

@@ -50,6 +50,14 @@ Status OperatorChain::ProcessWatermark(Watermark watermark) {
   return operators_[0]->ProcessWatermark(watermark, links_.empty() ? tail_.get() : links_[0].get());
 }
 
+Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    Output* output = i + 1 < operators_.size() ? links_[i].get() : tail_.get();
+    RETURN_NOT_OK(operators_[i]->AdvanceProcessingTime(now_micros, output));
+  }
+  return Status::OK();
+}
+
 Status OperatorChain::Finish() {
   if (operators_.empty()) return tail_->Finish();
   return operators_[0]->Finish(links_.empty() ? tail_.get() : links_[0].get());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,13 @@ class Output {
   virtual Status Finish() = 0;
 };
 
+/// Counters of a subtask that operators update; read when the job ends (and by
+/// metrics reporting).
+struct TaskMetrics {
+  /// Rows that arrived after the watermark had passed their window (dropped).
+  std::atomic<int64_t> late_records_dropped{0};
+};
+
 /// Facts about the subtask an operator instance runs in.
 struct OperatorContext {
   std::string job_name;
@@ -36,6 +44,7 @@ struct OperatorContext {
   const Configuration* config = nullptr;  // not owned; outlives the job
   /// Where keyed state lives; `directory` is unique to this operator instance.
   StateBackendSettings state_backend;
+  TaskMetrics* metrics = nullptr;  // not owned; outlives the operator
 };
 
 /// A step of a pipeline that consumes and produces batches. Each parallel
@@ -53,6 +62,9 @@ class Operator {
     return output->EmitWatermark(watermark);
   }
   virtual Status Finish(Output* output) { return output->Finish(); }
+  /// Processing time moved on (UTC microseconds): fire processing-time timers.
+  /// Called every ~100 ms, and between batches.
+  virtual Status AdvanceProcessingTime(int64_t now_micros, Output* output) { return Status::OK(); }
   virtual Status Close() { return Status::OK(); }
 };
 
@@ -67,6 +79,8 @@ class OperatorChain {
   /// Pushes a batch into the first operator.
   Status Process(Batch batch);
   Status ProcessWatermark(Watermark watermark);
+  /// Lets every operator fire its processing-time timers.
+  Status AdvanceProcessingTime(int64_t now_micros);
   /// Goes straight to the chain's output: operators do not act on idleness.
   Status EmitWatermarkStatus(WatermarkStatus status) { return tail_->EmitWatermarkStatus(status); }
   Status Finish();

@@ -2155,6 +2155,10 @@ void RegisterTimeFunctions(FunctionRegistry* registry) {
   registry->AddScalar(
       ClockFunction("CURRENT_TIMESTAMP", ClockValue::kInstant, DataType::TimestampLtz(3, false)));
   registry->AddScalar(ClockFunction("NOW", ClockValue::kInstant, DataType::TimestampLtz(3, false)));
+  // PROCTIME(): the processing-time attribute; as a value, the current instant.
+  registry->AddScalar(
+      ClockFunction("PROCTIME", ClockValue::kInstant,
+                    DataType::TimestampLtz(3, false).WithTimeAttribute(TimeAttribute::kProctime)));
   registry->AddScalar(ClockFunction("CURRENT_ROW_TIMESTAMP", ClockValue::kInstant,
                                     DataType::TimestampLtz(3, false),
                                     /*per_record_in_batch_mode=*/true));

@@ -83,6 +83,8 @@ struct ParsedExpression {
   LiteralKind literal_kind = LiteralKind::kNull;
   std::string text;  // literal text (unescaped), interval text
   std::vector<ParsedExpressionPtr> args;
+  /// Calls with named arguments (f(a => 1, b => 2)): the name of each of args.
+  std::vector<std::string> arg_names;
   bool distinct = false;
   bool star_argument = false;
   bool negated = false;

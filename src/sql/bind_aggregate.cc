@@ -25,6 +25,13 @@ bool Binder::ContainsAggregate(const ParsedExpression& expression) const {
 Result<std::optional<ExprPtr>> Binder::BindAgainstAggregate(const ParsedExpression& expression,
                                                             const Scope& scope) {
   const AggregateBinding& binding = *aggregate_binding_;
+  if (expression.kind == ExpressionKind::kCall) {
+    auto property = binding.window_properties.find(ToUpper(expression.names.back()));
+    if (property != binding.window_properties.end()) {
+      const ScopeField& field = scope.fields[property->second];
+      return std::optional<ExprPtr>(Expr::InputRef(property->second, field.type, field.name));
+    }
+  }
   if (IsAggregateCall(expression)) {
     auto found = binding.calls.find(&expression);
     if (found == binding.calls.end()) {
@@ -80,25 +87,150 @@ Result<Binder::Relation> Binder::BindAggregateSelect(const Query& query, Relatio
   }
   if (query.having) collect(*query.having);
 
-  // The input of the Aggregate: grouping expressions, then each call's
-  // arguments and filter.
-  std::vector<ExprPtr> columns;
-  std::vector<std::string> column_names;
+  // A window aggregation comes from a legacy group window in GROUP BY
+  // (TUMBLE(ts, size), HOP, SESSION) or from grouping a window table function's
+  // rows by window_start and window_end. Its Aggregate then reads the rows
+  // before windowing and assigns the windows itself.
   AggregateBinding binding;
   binding.input_scope = &input.scope;
-  std::vector<std::string> output_names;
+  std::optional<WindowSpec> window;
+  PlanNodePtr aggregate_input = input.plan;
+  int window_columns = -1;  // a window table function's window_start column
+  std::vector<ExprPtr> keys;
+  std::vector<std::string> key_strings;
   for (const ParsedExpressionPtr& key : query.group_by) {
+    std::string upper = key->kind == ExpressionKind::kCall ? ToUpper(key->names.back()) : "";
+    if (upper == "TUMBLE" || upper == "HOP" || upper == "SESSION") {
+      if (window) return ErrorAt(key->location, "Only one group window is allowed in GROUP BY");
+      WindowSpec spec;
+      size_t durations = upper == "HOP" ? 2 : 1;
+      if (key->args.size() != 1 + durations &&
+          !(upper != "SESSION" && key->args.size() == 2 + durations)) {
+        return ErrorAt(key->location, "{} takes a time attribute and {} interval{}", upper,
+                       durations, durations > 1 ? "s" : "");
+      }
+      ASSIGN_OR_RAISE(spec.time_column, BindTimeAttribute(*key->args[0], input.scope));
+      const DataType& time_type = input.scope.fields[spec.time_column].type;
+      spec.time = time_type.time_attribute();
+      spec.local_time_zone = time_type.id() == TypeId::kTimestampLtz;
+      if (upper == "TUMBLE") {
+        spec.kind = WindowKind::kTumble;
+        ASSIGN_OR_RAISE(spec.size, BindWindowDuration(*key->args[1], "size"));
+      } else if (upper == "HOP") {
+        spec.kind = WindowKind::kHop;
+        ASSIGN_OR_RAISE(spec.slide, BindWindowDuration(*key->args[1], "slide"));
+        ASSIGN_OR_RAISE(spec.size, BindWindowDuration(*key->args[2], "size"));
+      } else {
+        spec.kind = WindowKind::kSession;
+        ASSIGN_OR_RAISE(spec.gap, BindWindowDuration(*key->args[1], "gap"));
+      }
+      if (key->args.size() == 2 + durations) {
+        ASSIGN_OR_RAISE(spec.offset, BindWindowDuration(*key->args.back(), "offset"));
+      }
+      window = spec;
+      continue;
+    }
     ASSIGN_OR_RAISE(ExprPtr bound, BindExpression(*key, input.scope));
-    binding.group_keys.push_back(bound->ToString());
-    std::string name = bound->kind() == ExprKind::kInputRef
-                           ? bound->name()
-                           : fmt::format("$f{}", columns.size());
+    keys.push_back(std::move(bound));
+  }
+  // A window table function below (perhaps under WHERE filters).
+  std::vector<ExprPtr> filters;
+  const PlanNode* below = input.plan.get();
+  while (below->kind() == PlanNodeKind::kFilter) {
+    filters.push_back(static_cast<const FilterNode*>(below)->condition());
+    below = below->input().get();
+  }
+  if (!window && below->kind() == PlanNodeKind::kWindowTableFunction) {
+    const auto& function = static_cast<const WindowTableFunctionNode&>(*below);
+    int start = function.window_start_column();
+    auto is_ref = [](const ExprPtr& key, int column) {
+      return key->kind() == ExprKind::kInputRef && key->input_index() == column;
+    };
+    bool has_start = false;
+    bool has_end = false;
+    for (const ExprPtr& key : keys) {
+      has_start |= is_ref(key, start);
+      has_end |= is_ref(key, start + 1);
+    }
+    if (has_start && has_end) {
+      window = function.window();
+      window_columns = start;
+      // The Aggregate assigns windows itself: drop the window keys and read
+      // the rows below the window function.
+      std::vector<ExprPtr> remaining;
+      for (ExprPtr& key : keys) {
+        if (!is_ref(key, start) && !is_ref(key, start + 1) && !is_ref(key, start + 2)) {
+          remaining.push_back(std::move(key));
+        }
+      }
+      keys = std::move(remaining);
+      aggregate_input = function.input();
+      for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
+        std::vector<int> used;
+        CollectInputRefs(**it, &used);
+        if (!used.empty() && used.back() >= start) {
+          return ErrorAt(query.where->location,
+                         "A window aggregation cannot filter on window_start, window_end or "
+                         "window_time before grouping");
+        }
+        aggregate_input = std::make_shared<FilterNode>(aggregate_input, *it);
+      }
+    } else if (function.window().kind == WindowKind::kSession) {
+      return ErrorAt(query.location,
+                     "A SESSION window table function must be followed by GROUP BY "
+                     "window_start, window_end");
+    }
+  }
+  // Expressions the Aggregate's input must not compute: window columns.
+  auto check_no_window_columns = [&](const ExprPtr& expression,
+                                     const ParsedExpression& parsed) -> Status {
+    if (window_columns < 0) return Status::OK();
+    std::vector<int> used;
+    CollectInputRefs(*expression, &used);
+    if (!used.empty() && used.back() >= window_columns) {
+      return ErrorAt(parsed.location,
+                     "window_start, window_end and window_time can only be grouped by in a "
+                     "window aggregation");
+    }
+    return Status::OK();
+  };
+
+  // The input of the Aggregate: the keys, the window's time column, then each
+  // call's arguments and filter.
+  std::vector<ExprPtr> columns;
+  std::vector<std::string> column_names;
+  std::vector<std::string> output_names;
+  for (ExprPtr& key : keys) {
+    binding.group_keys.push_back(key->ToString());
+    std::string name =
+        key->kind() == ExprKind::kInputRef ? key->name() : fmt::format("$f{}", columns.size());
     column_names.push_back(name);
     output_names.push_back(name);
-    columns.push_back(std::move(bound));
+    columns.push_back(std::move(key));
   }
-  size_t num_keys = columns.size();
-  bool retraction = !input.plan->changelog_mode().insert_only();
+  if (window) {
+    size_t first = columns.size();
+    const PlanField& time = aggregate_input->schema()[window->time_column];
+    columns.push_back(Expr::InputRef(window->time_column, time.type, time.name));
+    column_names.push_back(time.name);
+    window->time_column = static_cast<int>(first);
+    for (const char* name : {"window_start", "window_end", "window_time"}) {
+      // A window table function's columns are grouped by name; a legacy
+      // window's properties through TUMBLE_START() and friends.
+      binding.group_keys.push_back(window_columns >= 0 ? name : std::string("\x01") + name);
+      output_names.push_back(name);
+    }
+    int start = static_cast<int>(first);
+    for (const char* prefix : {"TUMBLE", "HOP", "SESSION"}) {
+      binding.window_properties[std::string(prefix) + "_START"] = start;
+      binding.window_properties[std::string(prefix) + "_END"] = start + 1;
+      binding.window_properties[std::string(prefix) + "_ROWTIME"] = start + 2;
+      binding.window_properties[std::string(prefix) + "_PROCTIME"] = start + 2;
+    }
+  }
+  size_t num_keys = keys.size();
+  size_t first_call_column = num_keys + (window ? 3 : 0);
+  bool retraction = !aggregate_input->changelog_mode().insert_only();
   std::vector<AggregateCall> aggregate_calls;
   for (size_t c = 0; c < calls.size(); ++c) {
     const ParsedExpression& call = *calls[c];
@@ -112,8 +244,8 @@ Result<Binder::Relation> Binder::BindAggregateSelect(const Query& query, Relatio
         return ErrorAt(arg->location, "Aggregate functions cannot be nested");
       }
       ASSIGN_OR_RAISE(ExprPtr bound, BindExpression(*arg, input.scope));
-      bind_input.argument_types.push_back(
-          bound->type().WithTimeAttribute(TimeAttribute::kNone));
+      RETURN_NOT_OK(check_no_window_columns(bound, *arg));
+      bind_input.argument_types.push_back(bound->type().WithTimeAttribute(TimeAttribute::kNone));
       bind_input.constants.push_back(bound->is_literal() ? &bound->value() : nullptr);
       aggregate.arguments.push_back(static_cast<int>(columns.size()));
       column_names.push_back(fmt::format("$f{}", columns.size()));
@@ -121,6 +253,7 @@ Result<Binder::Relation> Binder::BindAggregateSelect(const Query& query, Relatio
     }
     if (call.filter) {
       ASSIGN_OR_RAISE(ExprPtr filter, BindBoolean(*call.filter, input.scope, "FILTER"));
+      RETURN_NOT_OK(check_no_window_columns(filter, *call.filter));
       aggregate.filter = static_cast<int>(columns.size());
       column_names.push_back(fmt::format("$f{}", columns.size()));
       columns.push_back(std::move(filter));
@@ -138,22 +271,22 @@ Result<Binder::Relation> Binder::BindAggregateSelect(const Query& query, Relatio
     for (int argument : aggregate.arguments) {
       argument_names.push_back(columns[argument]->ToString());
     }
-    aggregate.text = fmt::format("{}({}{})", ToUpper(call.names.back()),
-                                 call.distinct ? "DISTINCT " : "",
-                                 call.star_argument ? "*" : Join(argument_names, ", "));
-    if (call.filter) aggregate.text += fmt::format(" FILTER (WHERE {})", columns[aggregate.filter]->ToString());
-    binding.calls[&call] = static_cast<int>(num_keys + c);
+    aggregate.text =
+        fmt::format("{}({}{})", ToUpper(call.names.back()), call.distinct ? "DISTINCT " : "",
+                    call.star_argument ? "*" : Join(argument_names, ", "));
+    if (call.filter)
+      aggregate.text += fmt::format(" FILTER (WHERE {})", columns[aggregate.filter]->ToString());
+    binding.calls[&call] = static_cast<int>(first_call_column + c);
     output_names.push_back(fmt::format("EXPR${}", c));
     aggregate_calls.push_back(std::move(aggregate));
   }
   PlanNodePtr prepared =
-      std::make_shared<ProjectNode>(input.plan, std::move(columns), std::move(column_names));
+      std::make_shared<ProjectNode>(aggregate_input, std::move(columns), std::move(column_names));
   std::vector<int> grouping;
   for (size_t i = 0; i < num_keys; ++i) grouping.push_back(static_cast<int>(i));
   bool batch_mode = context_.connector_context.batch_mode;
-  auto aggregate = std::make_shared<AggregateNode>(prepared, std::move(grouping),
-                                                   std::move(aggregate_calls), output_names,
-                                                   batch_mode);
+  auto aggregate = std::make_shared<AggregateNode>(
+      prepared, std::move(grouping), std::move(aggregate_calls), output_names, batch_mode, window);
   Relation grouped;
   grouped.plan = aggregate;
   for (const PlanField& field : aggregate->schema()) {
@@ -177,18 +310,17 @@ Result<Binder::Relation> Binder::BindAggregateSelect(const Query& query, Relatio
       std::string name = item.alias;
       if (name.empty()) {
         const ParsedExpression& parsed = *item.expression;
-        name = parsed.kind == ExpressionKind::kIdentifier ? parsed.names.back()
-               : parsed.kind == ExpressionKind::kFieldAccess
-                   ? parsed.names[0]
-                   : fmt::format("EXPR${}", i);
+        name = parsed.kind == ExpressionKind::kIdentifier    ? parsed.names.back()
+               : parsed.kind == ExpressionKind::kFieldAccess ? parsed.names[0]
+                                                             : fmt::format("EXPR${}", i);
       }
       names.push_back(std::move(name));
     }
     for (size_t i = 0; i < expressions.size(); ++i) {
       output.scope.fields.push_back({"", names[i], expressions[i]->type()});
     }
-    output.plan = std::make_shared<ProjectNode>(grouped.plan, std::move(expressions),
-                                                std::move(names));
+    output.plan =
+        std::make_shared<ProjectNode>(grouped.plan, std::move(expressions), std::move(names));
     return Status::OK();
   }();
   aggregate_binding_ = nullptr;

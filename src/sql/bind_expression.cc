@@ -24,15 +24,12 @@ constexpr std::string_view kAggregateFunctions[] = {
 constexpr std::string_view kWindowFunctions[] = {
     "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LEAD", "LAG"};
 
-constexpr std::string_view kStatefulFunctions[] = {"TUMBLE",          "HOP",
-                                                   "SESSION",         "CUMULATE",
-                                                   "TUMBLE_START",    "TUMBLE_END",
-                                                   "TUMBLE_ROWTIME",  "TUMBLE_PROCTIME",
-                                                   "HOP_START",       "HOP_END",
-                                                   "HOP_ROWTIME",     "HOP_PROCTIME",
-                                                   "SESSION_START",   "SESSION_END",
-                                                   "SESSION_ROWTIME", "SESSION_PROCTIME",
-                                                   "PROCTIME",        "CURRENT_WATERMARK"};
+constexpr std::string_view kStatefulFunctions[] = {
+    "TUMBLE",           "HOP",         "SESSION",         "CUMULATE",
+    "TUMBLE_START",     "TUMBLE_END",  "TUMBLE_ROWTIME",  "TUMBLE_PROCTIME",
+    "HOP_START",        "HOP_END",     "HOP_ROWTIME",     "HOP_PROCTIME",
+    "SESSION_START",    "SESSION_END", "SESSION_ROWTIME", "SESSION_PROCTIME",
+    "CURRENT_WATERMARK"};
 
 template <size_t N>
 bool Contains(const std::string_view (&names)[N], std::string_view name) {
@@ -546,12 +543,15 @@ Result<ExprPtr> Binder::BindCall(const ParsedExpression& expression, const Scope
   if (IsAggregateCall(expression)) {
     return ErrorAt(location, "Aggregate function {}() is not allowed here", upper);
   }
-  if (Contains(kWindowFunctions, upper) || Contains(kStatefulFunctions, upper) ||
-      expression.over || expression.filter) {
+  if (Contains(kWindowFunctions, upper) || Contains(kStatefulFunctions, upper) || expression.over ||
+      expression.filter) {
     return ErrorAt(location, "{}() is not supported yet", upper);
   }
   if (expression.star_argument) {
     return ErrorAt(location, "'*' is only allowed in COUNT(*)");
+  }
+  if (!expression.arg_names.empty()) {
+    return ErrorAt(location, "{}() does not take named arguments", upper);
   }
   if (expression.distinct) {
     return ErrorAt(location, "DISTINCT is only allowed in aggregate functions");

@@ -120,7 +120,8 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
     input.plan = std::make_shared<FilterNode>(input.plan, condition);
   }
   bool aggregates = !query.group_by.empty() || query.having;
-  for (const SelectItem& item : query.select_list) aggregates |= ContainsAggregate(*item.expression);
+  for (const SelectItem& item : query.select_list)
+    aggregates |= ContainsAggregate(*item.expression);
   if (aggregates) return BindAggregateSelect(query, std::move(input));
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
@@ -318,8 +319,11 @@ Result<Binder::Relation> Binder::BindTableReference(const TableReference& table)
     case TableReferenceKind::kJoin:
       return ErrorAt(table.location, "Joins are not supported yet; they need the stateful engine");
     case TableReferenceKind::kTableFunction:
+      if (!table.is_unnest && !table.lateral && table.function_call) {
+        return BindWindowTableFunction(table);
+      }
       return ErrorAt(table.location,
-                     "Table functions (windows, UNNEST, LATERAL TABLE) are not supported yet");
+                     "Table functions (UNNEST, LATERAL TABLE) are not supported yet");
   }
   return Status::Internal("unknown table reference");
 }

@@ -81,6 +81,15 @@ class Binder {
   Result<Relation> BindCatalogTable(const CatalogTable& table, const std::string& qualified_name,
                                     const std::string& qualifier);
   Result<Relation> BindView(const CatalogView& view, const std::string& qualifier);
+  /// TABLE(TUMBLE|HOP|CUMULATE|SESSION(TABLE t, DESCRIPTOR(time), ...)) (bind_window.cc).
+  Result<Relation> BindWindowTableFunction(const TableReference& reference);
+  /// A window table function's arguments in positional order (named ones placed).
+  Result<std::vector<const ParsedExpression*>> WindowArguments(const ParsedExpression& call,
+                                                               WindowKind kind) const;
+  /// The interval argument of a window function, in microseconds.
+  Result<int64_t> BindWindowDuration(const ParsedExpression& expression, std::string_view what);
+  /// The time attribute column a window is over.
+  Result<int> BindTimeAttribute(const ParsedExpression& expression, const Scope& scope);
   Relation Rename(Relation relation, const std::string& qualifier,
                   const std::vector<std::string>& column_aliases);
 
@@ -123,6 +132,8 @@ class Binder {
     std::vector<std::string> group_keys;
     /// Output column of each aggregate call in the query text.
     std::map<const ParsedExpression*, int> calls;
+    /// Legacy group windows: output column of TUMBLE_START, HOP_END, ...
+    std::map<std::string, int> window_properties;
   };
   /// Returns the Aggregate output column `expression` stands for, or nullopt to
   /// bind it normally; fails for a column that is not grouped.

@@ -319,6 +319,15 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
     case PlanNodeKind::kUnion:
       parallelism = default_parallelism;
       break;
+    case PlanNodeKind::kWindowTableFunction:
+      if (static_cast<const WindowTableFunctionNode&>(*node).window().kind ==
+          WindowKind::kSession) {
+        return Status::Unsupported(
+            "A SESSION window table function must be followed by GROUP BY window_start, "
+            "window_end");
+      }
+      parallelism = inputs[0]->parallelism();
+      break;
     case PlanNodeKind::kAggregate: {
       // Rows of a group meet in one subtask: hash by the grouping keys, or one
       // subtask for a global aggregate.

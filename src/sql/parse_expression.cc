@@ -430,6 +430,16 @@ Result<ParsedExpressionPtr> Parser::ParseFunctionArguments(ParsedExpressionPtr c
     call->star_argument = true;
   } else if (!PeekOperator(")")) {
     do {
+      bool named =
+          (Peek().kind == TokenKind::kIdentifier || Peek().kind == TokenKind::kQuotedIdentifier) &&
+          PeekOperator("=>", 1);
+      if (!call->args.empty() && named == call->arg_names.empty()) {
+        return ErrorAt(Peek().location, "All arguments of a call must be named, or none of them");
+      }
+      if (named) {
+        call->arg_names.push_back(ToUpper(Next().text));
+        Next();
+      }
       if (PeekKeyword("TABLE") && PeekIdentifier() &&
           (Peek(1).kind == TokenKind::kIdentifier ||
            Peek(1).kind == TokenKind::kQuotedIdentifier)) {
@@ -439,6 +449,19 @@ Result<ParsedExpressionPtr> Parser::ParseFunctionArguments(ParsedExpressionPtr c
         ASSIGN_OR_RAISE(ObjectName name, ParseObjectName());
         table->names = std::move(name.parts);
         table->op = "TABLE";
+        // SESSION(TABLE t PARTITION BY k, ...) or PARTITION BY (k1, k2): the
+        // keys become its arguments.
+        if (AcceptKeywords({"PARTITION", "BY"})) {
+          bool parenthesized = AcceptOperator("(");
+          do {
+            SourceLocation key_location = Peek().location;
+            ASSIGN_OR_RAISE(std::string key, ExpectIdentifier("a partition column"));
+            auto identifier = MakeExpression(ExpressionKind::kIdentifier, key_location);
+            identifier->names.push_back(std::move(key));
+            table->args.push_back(std::move(identifier));
+          } while (parenthesized && AcceptOperator(","));
+          if (parenthesized) RETURN_NOT_OK(ExpectOperator(")"));
+        }
         call->args.push_back(std::move(table));
         continue;
       }

@@ -165,44 +165,134 @@ PlanNodePtr UnionNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
 namespace {
 
 PlanSchema AggregateSchema(const PlanSchema& input, const std::vector<int>& grouping,
-                           const std::vector<AggregateCall>& calls,
-                           std::vector<std::string> names) {
+                           const std::vector<AggregateCall>& calls, std::vector<std::string> names,
+                           const std::optional<WindowSpec>& window) {
   PlanSchema schema;
+  size_t name = 0;
   for (size_t i = 0; i < grouping.size(); ++i) {
     // Grouping materializes time attributes.
-    schema.push_back({names[i], input[grouping[i]].type.WithTimeAttribute(TimeAttribute::kNone)});
+    schema.push_back(
+        {names[name++], input[grouping[i]].type.WithTimeAttribute(TimeAttribute::kNone)});
+  }
+  if (window) {
+    schema.push_back({names[name++], WindowBoundType()});
+    schema.push_back({names[name++], WindowBoundType()});
+    schema.push_back({names[name++], WindowTimeType(input[window->time_column].type)});
   }
   for (size_t i = 0; i < calls.size(); ++i) {
-    schema.push_back({names[grouping.size() + i], calls[i].function->result_type()});
+    schema.push_back({names[name++], calls[i].function->result_type()});
   }
   return schema;
+}
+
+std::string Duration(int64_t micros) {
+  static constexpr std::pair<int64_t, const char*> kUnits[] = {{86400000000LL, "d"},
+                                                               {3600000000LL, "h"},
+                                                               {60000000LL, "min"},
+                                                               {1000000LL, "s"},
+                                                               {1000LL, "ms"}};
+  for (const auto& [size, unit] : kUnits) {
+    if (micros != 0 && micros % size == 0) return fmt::format("{} {}", micros / size, unit);
+  }
+  return fmt::format("{} us", micros);
 }
 
 }  // namespace
 
 AggregateNode::AggregateNode(PlanNodePtr input, std::vector<int> grouping,
                              std::vector<AggregateCall> calls, std::vector<std::string> names,
-                             bool batch_mode)
+                             bool batch_mode, std::optional<WindowSpec> window)
     : PlanNode(PlanNodeKind::kAggregate,
-               AggregateSchema(input->schema(), grouping, calls, std::move(names)), {input}),
+               AggregateSchema(input->schema(), grouping, calls, std::move(names), window),
+               {input}),
       grouping_(std::move(grouping)),
       calls_(std::move(calls)),
-      batch_mode_(batch_mode) {}
+      batch_mode_(batch_mode),
+      window_(std::move(window)) {}
 
 ChangelogMode AggregateNode::changelog_mode() const {
-  return batch_mode_ ? ChangelogMode::InsertOnly() : ChangelogMode::All();
+  return batch_mode_ || window_ ? ChangelogMode::InsertOnly() : ChangelogMode::All();
 }
 
 std::string AggregateNode::Details() const {
   std::vector<std::string> keys;
   for (int key : grouping_) keys.push_back(input()->schema()[key].name);
   std::vector<std::string> calls;
+  size_t first_call = grouping_.size() + (window_ ? 3 : 0);
   for (size_t i = 0; i < calls_.size(); ++i) {
-    calls.push_back(fmt::format("{} AS {}", calls_[i].text, schema_[grouping_.size() + i].name));
+    calls.push_back(fmt::format("{} AS {}", calls_[i].text, schema_[first_call + i].name));
+  }
+  if (window_) {
+    size_t first = grouping_.size();
+    calls.push_back(fmt::format("start('w$) AS {}", schema_[first].name));
+    calls.push_back(fmt::format("end('w$) AS {}", schema_[first + 1].name));
+    calls.push_back(fmt::format("rowtime('w$) AS {}", schema_[first + 2].name));
   }
   std::string details;
   if (!keys.empty()) details = fmt::format("groupBy=[{}], ", fmt::join(keys, ", "));
+  if (window_) details += fmt::format("window=[{}], ", window_->ToString(input()->schema()));
   return details + fmt::format("select=[{}]", fmt::join(calls, ", "));
+}
+
+DataType WindowBoundType() { return DataType::Timestamp(3, false); }
+
+DataType WindowTimeType(const DataType& time_column) {
+  if (time_column.is_proctime()) {
+    return DataType::TimestampLtz(3, false).WithTimeAttribute(TimeAttribute::kProctime);
+  }
+  DataType type = time_column.id() == TypeId::kTimestampLtz ? DataType::TimestampLtz(3, false)
+                                                            : DataType::Timestamp(3, false);
+  return type.WithTimeAttribute(TimeAttribute::kRowtime);
+}
+
+std::string WindowSpec::ToString(const PlanSchema& input) const {
+  std::string column = input[time_column].name;
+  std::string text;
+  switch (kind) {
+    case WindowKind::kTumble:
+      text = fmt::format("TUMBLE(time_col=[{}], size=[{}]", column, Duration(size));
+      break;
+    case WindowKind::kHop:
+      text = fmt::format("HOP(time_col=[{}], size=[{}], slide=[{}]", column, Duration(size),
+                         Duration(slide));
+      break;
+    case WindowKind::kCumulate:
+      text = fmt::format("CUMULATE(time_col=[{}], max_size=[{}], step=[{}]", column, Duration(size),
+                         Duration(slide));
+      break;
+    case WindowKind::kSession:
+      text = fmt::format("SESSION(time_col=[{}], gap=[{}]", column, Duration(gap));
+      break;
+  }
+  if (offset != 0) text += fmt::format(", offset=[{}]", Duration(offset));
+  return text + ")";
+}
+
+namespace {
+
+PlanSchema WindowTableFunctionSchema(const PlanSchema& input, const WindowSpec& window) {
+  PlanSchema schema = input;
+  schema.push_back({"window_start", WindowBoundType()});
+  schema.push_back({"window_end", WindowBoundType()});
+  schema.push_back({"window_time", WindowTimeType(input[window.time_column].type)});
+  return schema;
+}
+
+}  // namespace
+
+WindowTableFunctionNode::WindowTableFunctionNode(PlanNodePtr input, WindowSpec window)
+    : PlanNode(PlanNodeKind::kWindowTableFunction,
+               WindowTableFunctionSchema(input->schema(), window), {input}),
+      window_(std::move(window)) {}
+
+std::string WindowTableFunctionNode::Details() const {
+  return fmt::format("window=[{}]", window_.ToString(input()->schema()));
+}
+
+PlanNodePtr WindowTableFunctionNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<WindowTableFunctionNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
 }
 
 PlanNodePtr AggregateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {

@@ -41,6 +41,7 @@ enum class PlanNodeKind {
   kExchange,
   kSink,
   kAggregate,
+  kWindowTableFunction,
 };
 
 class PlanNode;
@@ -182,6 +183,52 @@ class UnionNode final : public PlanNode {
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
 };
 
+enum class WindowKind { kTumble, kHop, kCumulate, kSession };
+
+/// A window assigner: which windows a row with time t belongs to. Times and
+/// durations are microseconds.
+///   TUMBLE   [start, start + size), start = floor((t - offset) / size) * size + offset
+///   HOP      every window of `size` starting at a multiple of `slide` (+ offset)
+///            that contains t
+///   CUMULATE [start, start + k * step) for k = 1 .. size / step, start as TUMBLE
+///   SESSION  [t, t + gap), merged with the key's overlapping sessions
+struct WindowSpec {
+  WindowKind kind = WindowKind::kTumble;
+  /// The input column holding each row's time (a time attribute).
+  int time_column = -1;
+  TimeAttribute time = TimeAttribute::kRowtime;
+  /// TIMESTAMP_LTZ time: windows align to the session time zone.
+  bool local_time_zone = false;
+  int64_t size = 0;
+  int64_t slide = 0;  // HOP slide, CUMULATE step
+  int64_t gap = 0;    // SESSION
+  int64_t offset = 0;
+
+  /// "TUMBLE(time_col=[ts], size=[10 s])".
+  std::string ToString(const PlanSchema& input) const;
+};
+
+/// The types of window_start, window_end and window_time for a time column.
+DataType WindowBoundType();
+DataType WindowTimeType(const DataType& time_column);
+
+/// A windowing table function (TUMBLE, HOP, CUMULATE) not followed by an
+/// aggregation: each row comes out once per window it belongs to, with
+/// window_start, window_end and window_time appended.
+class WindowTableFunctionNode final : public PlanNode {
+ public:
+  WindowTableFunctionNode(PlanNodePtr input, WindowSpec window);
+  const WindowSpec& window() const { return window_; }
+  /// The first of the three appended columns.
+  int window_start_column() const { return static_cast<int>(input()->schema().size()); }
+  std::string Name() const override { return "WindowTableFunction"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  WindowSpec window_;
+};
+
 /// One aggregate call of an Aggregate node, over input columns.
 struct AggregateCall {
   /// For EXPLAIN: "COUNT(DISTINCT bidder)".
@@ -195,15 +242,26 @@ struct AggregateCall {
 /// GROUP BY: the grouping columns, then one column per aggregate call. In
 /// streaming mode the result is a changelog that updates a group's row as rows
 /// arrive (or retract); in batch mode each group's final row.
+///
+/// With a window it is a window aggregation: each group of each window is one
+/// final row, emitted when the watermark (or the clock, for processing time)
+/// passes the window's end; late rows are dropped and counted. The output is
+/// then the grouping columns, window_start, window_end, window_time, and the
+/// calls.
 class AggregateNode final : public PlanNode {
  public:
   AggregateNode(PlanNodePtr input, std::vector<int> grouping, std::vector<AggregateCall> calls,
-                std::vector<std::string> names, bool batch_mode);
+                std::vector<std::string> names, bool batch_mode,
+                std::optional<WindowSpec> window = std::nullopt);
   const std::vector<int>& grouping() const { return grouping_; }
   const std::vector<AggregateCall>& calls() const { return calls_; }
   bool batch_mode() const { return batch_mode_; }
+  const std::optional<WindowSpec>& window() const { return window_; }
   ChangelogMode changelog_mode() const override;
-  std::string Name() const override { return grouping_.empty() ? "GlobalAggregate" : "GroupAggregate"; }
+  std::string Name() const override {
+    if (window_) return "WindowAggregate";
+    return grouping_.empty() ? "GlobalAggregate" : "GroupAggregate";
+  }
   std::string Details() const override;
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
 
@@ -211,6 +269,7 @@ class AggregateNode final : public PlanNode {
   std::vector<int> grouping_;
   std::vector<AggregateCall> calls_;
   bool batch_mode_;
+  std::optional<WindowSpec> window_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.

@@ -102,6 +102,26 @@ output=$("$tiangong" run "$work/fails.sql" 2>&1)
 expect_contains "failing job" "$output" "Job 'insert-into_default_catalog.default_database.out' failed"
 expect_contains "failing job" "$output" "Cannot cast 'x1' to INT"
 
+# -- late rows are dropped from event-time windows and counted in the summary.
+cat > "$work/bids.csv" <<'CSV'
+2024-01-01 10:00:01,10
+2024-01-01 10:00:09,20
+2024-01-01 10:00:02,30
+CSV
+cat > "$work/late.sql" <<'SQL'
+SET 'tiangong.exec.batch-size' = '1';
+CREATE TABLE bids (ts TIMESTAMP(3), price INT, WATERMARK FOR ts AS ts)
+  WITH ('connector' = 'filesystem', 'path' = '${DIR}/bids.csv', 'format' = 'csv');
+CREATE TABLE out (s INT) WITH ('connector' = 'print', 'print-identifier' = 'out');
+INSERT INTO out SELECT SUM(price)
+  FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '5' SECOND))
+  GROUP BY window_start, window_end;
+SQL
+output=$("$tiangong" run "$work/late.sql" -D DIR="$work" 2>&1)
+expect_contains "late rows" "$output" "out> +I[10]"
+expect_contains "late rows" "$output" "out> +I[20]"
+expect_contains "late rows" "$output" "3 records in, 2 records out, 0 records skipped, 1 late records dropped"
+
 # -- an unbounded job runs until SIGTERM, then its sink finishes its files.
 cat > "$work/forever.sql" <<SQL
 CREATE TABLE t (a BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '200');
