@@ -50,10 +50,13 @@ class StateTable {
   /// Makes every change durable in the backend; pointers from Find become invalid.
   virtual Status Flush() = 0;
   /// Visits every live entry in key order (RocksDB) or any order (in memory).
+  /// A value found since the last Flush() is visited as that object; RocksDB
+  /// visits other values as decoded copies, so `visit` must not change them.
   /// REQUIRES: no changes since the last Flush().
   virtual Status ForEach(
       const std::function<Status(std::string_view key, StateValue& value)>& visit) = 0;
-  /// Entries, including ones expired but not yet cleaned up.
+  /// Entries, including ones expired but not yet cleaned up. Exact in both
+  /// backends: RocksDB counts its writes rather than estimating from its files.
   virtual size_t size() const = 0;
 };
 
@@ -89,6 +92,18 @@ struct StateBackendSettings {
 
 /// The in-memory backend: values are C++ objects in hash maps.
 std::unique_ptr<KeyedStateBackend> MakeMemoryStateBackend();
+
+/// The RocksDB backend: one database in `settings.directory` (created with its
+/// parents; a new directory under the system's temporary directory when empty),
+/// one column family per table, without a write-ahead log. The backend owns the
+/// directory: a database already in it is discarded, and the database and the
+/// directory are deleted when the backend is destroyed. Block cache and
+/// memtables together stay within `settings.memory_bytes` (at least 1 MiB).
+/// Values are decoded on Find and cached until Flush, which writes the changed
+/// ones in one batch. Fails with an IOError naming the directory when the
+/// directory or the database cannot be created.
+Result<std::unique_ptr<KeyedStateBackend>> MakeRocksDbStateBackend(
+    const StateBackendSettings& settings);
 
 /// The backend `settings` name; fails for an unknown type.
 Result<std::unique_ptr<KeyedStateBackend>> MakeStateBackend(const StateBackendSettings& settings);

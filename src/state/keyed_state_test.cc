@@ -1,5 +1,15 @@
 #include "state/keyed_state.h"
 
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "state/timer_service.h"
@@ -14,26 +24,117 @@ class Counter final : public StateValue {
   int64_t value;
 };
 
+int num_decoded = 0;
+
 Result<std::unique_ptr<StateValue>> DecodeCounter(std::string_view bytes) {
+  ++num_decoded;
   return std::unique_ptr<StateValue>(std::make_unique<Counter>(std::stoll(std::string(bytes))));
 }
 
-TEST(KeyedStateTest, KeepsValuesAcrossFlushes) {
-  auto backend = MakeMemoryStateBackend();
+Result<std::unique_ptr<StateValue>> RejectEverything(std::string_view bytes) {
+  return Status::DataError("cannot decode {} bytes", bytes.size());
+}
+
+int64_t ValueOf(StateValue* value) { return static_cast<Counter*>(value)->value; }
+
+/// A fresh directory under the system's temporary directory, removed with
+/// everything in it when the object goes away.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "state-test-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~ScratchDirectory() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string KeyOf(int i) { return fmt::format("key-{:07}", i); }
+
+// The behaviour operators rely on, for every backend.
+class KeyedStateTest : public testing::TestWithParam<std::string> {
+ protected:
+  std::unique_ptr<KeyedStateBackend> MakeBackend() {
+    StateBackendSettings settings;
+    settings.type = GetParam();
+    settings.directory = (scratch_.path() / "backend").string();
+    Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
+    EXPECT_TRUE(backend.ok()) << backend.status().ToString();
+    return backend.ok() ? backend.MoveValue() : nullptr;
+  }
+
+  ScratchDirectory scratch_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, KeyedStateTest, testing::Values("hashmap", "rocksdb"),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+TEST_P(KeyedStateTest, KeepsValuesAcrossFlushes) {
+  auto backend = MakeBackend();
   StateTable* table = *backend->Table("counts", DecodeCounter);
   ASSERT_EQ(*table->Find("a"), nullptr);
   auto* counter = static_cast<Counter*>(*table->Insert("a", std::make_unique<Counter>(1)));
   counter->value += 4;
   table->MarkChanged("a");
   ASSERT_TRUE(backend->Flush().ok());
-  EXPECT_EQ(static_cast<Counter*>(*table->Find("a"))->value, 5);
+  EXPECT_EQ(ValueOf(*table->Find("a")), 5);
   ASSERT_TRUE(table->Erase("a").ok());
   EXPECT_EQ(*table->Find("a"), nullptr);
   EXPECT_EQ(table->size(), 0u);
+  ASSERT_TRUE(backend->Flush().ok());
+  EXPECT_EQ(*table->Find("a"), nullptr);
 }
 
-TEST(KeyedStateTest, EntriesExpireAfterTheirTimeToLive) {
-  auto backend = MakeMemoryStateBackend();
+TEST_P(KeyedStateTest, FindReturnsTheSameObjectUntilFlush) {
+  auto backend = MakeBackend();
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+
+  StateValue* first = *table->Find("a");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(*table->Find("a"), first);
+  // Other keys coming and going leave the pointer valid.
+  ASSERT_TRUE(table->Insert("b", std::make_unique<Counter>(2)).ok());
+  ASSERT_TRUE(table->Erase("b").ok());
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(table->Find(KeyOf(i)).ok());
+  EXPECT_EQ(*table->Find("a"), first);
+  static_cast<Counter*>(first)->value = 10;
+  table->MarkChanged("a");
+  EXPECT_EQ(ValueOf(*table->Find("a")), 10);
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(ValueOf(*table->Find("a")), 10);
+  EXPECT_EQ(*table->Find("b"), nullptr);
+  EXPECT_EQ(table->size(), 1u);
+}
+
+TEST_P(KeyedStateTest, InsertReplacesAValue) {
+  auto backend = MakeBackend();
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(2)).ok());
+  EXPECT_EQ(ValueOf(*table->Find("a")), 2);
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(ValueOf(*table->Find("a")), 2);
+  EXPECT_EQ(table->size(), 1u);
+  // Erasing a key not found before, then inserting it again.
+  ASSERT_TRUE(table->Flush().ok());
+  ASSERT_TRUE(table->Erase("a").ok());
+  EXPECT_EQ(table->size(), 0u);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(3)).ok());
+  EXPECT_EQ(table->size(), 1u);
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(ValueOf(*table->Find("a")), 3);
+}
+
+TEST_P(KeyedStateTest, EntriesExpireAfterTheirTimeToLive) {
+  auto backend = MakeBackend();
   int64_t now = 1000;
   StateTableOptions options;
   options.ttl = std::chrono::milliseconds(20);
@@ -49,12 +150,337 @@ TEST(KeyedStateTest, EntriesExpireAfterTheirTimeToLive) {
   EXPECT_EQ(*table->Find("k"), nullptr);
 }
 
-TEST(KeyedStateTest, UnknownBackendIsAnError) {
+TEST_P(KeyedStateTest, FlushedEntriesExpire) {
+  auto backend = MakeBackend();
+  int64_t now = 1000;
+  StateTableOptions options;
+  options.ttl = std::chrono::milliseconds(20);
+  options.clock = [&now] { return now; };
+  StateTable* table = *backend->Table("short", DecodeCounter, options);
+  ASSERT_TRUE(table->Insert("old", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(table->Insert("renewed", std::make_unique<Counter>(2)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  now += 10;
+  ASSERT_NE(*table->Find("renewed"), nullptr);
+  table->MarkChanged("renewed");
+  ASSERT_TRUE(table->Flush().ok());
+  now += 15;
+
+  std::vector<std::string> visited;
+  ASSERT_TRUE(table
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    visited.emplace_back(key);
+                    return Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(visited, std::vector<std::string>{"renewed"});
+  EXPECT_EQ(*table->Find("old"), nullptr);
+  ASSERT_NE(*table->Find("renewed"), nullptr);
+  EXPECT_EQ(ValueOf(*table->Find("renewed")), 2);
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(table->size(), 1u);
+}
+
+TEST_P(KeyedStateTest, ExpiredEntriesAreCleanedUpWithoutBeingRead) {
+  auto backend = MakeBackend();
+  int64_t now = 1000;
+  StateTableOptions options;
+  options.ttl = std::chrono::milliseconds(5000);
+  options.clock = [&now] { return now; };
+  StateTable* table = *backend->Table("short", DecodeCounter, options);
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_TRUE(table->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  }
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(table->size(), 2000u);
+  // Later flushes, writing other keys or idle, clean up a slice of the table each.
+  now += 100'000;
+  for (int round = 0; round < 100 && table->size() > 1; ++round) {
+    ASSERT_TRUE(table->Insert("fresh", std::make_unique<Counter>(round)).ok());
+    ASSERT_TRUE(table->Flush().ok());
+    now += 1500;
+    ASSERT_TRUE(table->Flush().ok());
+  }
+  EXPECT_EQ(table->size(), 1u);
+  EXPECT_NE(*table->Find("fresh"), nullptr);
+}
+
+TEST_P(KeyedStateTest, ForEachVisitsEveryLiveEntry) {
+  auto backend = MakeBackend();
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  for (int i : {5, 3, 9, 1, 7}) {
+    ASSERT_TRUE(table->Insert(KeyOf(i), std::make_unique<Counter>(i * 10)).ok());
+  }
+  ASSERT_TRUE(table->Erase(KeyOf(9)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  std::vector<std::pair<std::string, int64_t>> visited;
+  ASSERT_TRUE(table
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    visited.emplace_back(key, ValueOf(&value));
+                    return Status::OK();
+                  })
+                  .ok());
+  std::sort(visited.begin(), visited.end());
+  std::vector<std::pair<std::string, int64_t>> expected = {
+      {KeyOf(1), 10}, {KeyOf(3), 30}, {KeyOf(5), 50}, {KeyOf(7), 70}};
+  EXPECT_EQ(visited, expected);
+  // A failing visit stops the iteration and is returned.
+  int visits = 0;
+  Status status = table->ForEach([&](std::string_view key, StateValue& value) {
+    ++visits;
+    return Status::Cancelled("stop");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCancelled);
+  EXPECT_EQ(visits, 1);
+}
+
+TEST_P(KeyedStateTest, TablesAreSeparate) {
+  auto backend = MakeBackend();
+  StateTable* left = *backend->Table("left", DecodeCounter);
+  StateTable* right = *backend->Table("right", DecodeCounter);
+  EXPECT_EQ(*backend->Table("left", DecodeCounter), left);
+  ASSERT_TRUE(left->Insert("k", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(left->Insert("only-left", std::make_unique<Counter>(2)).ok());
+  ASSERT_TRUE(right->Insert("k", std::make_unique<Counter>(3)).ok());
+  ASSERT_TRUE(backend->Flush().ok());
+  EXPECT_EQ(ValueOf(*left->Find("k")), 1);
+  EXPECT_EQ(ValueOf(*right->Find("k")), 3);
+  EXPECT_EQ(*right->Find("only-left"), nullptr);
+  // RocksDB keeps a table named like its default column family there.
+  StateTable* other = *backend->Table("default", DecodeCounter);
+  EXPECT_EQ(*other->Find("k"), nullptr);
+  ASSERT_TRUE(other->Insert("k", std::make_unique<Counter>(4)).ok());
+  ASSERT_TRUE(other->Flush().ok());
+  EXPECT_EQ(ValueOf(*other->Find("k")), 4);
+  EXPECT_EQ(left->size(), 2u);
+  EXPECT_EQ(right->size(), 1u);
+  ASSERT_TRUE(right->Erase("k").ok());
+  ASSERT_TRUE(backend->Flush().ok());
+  EXPECT_EQ(ValueOf(*left->Find("k")), 1);
+  int right_entries = 0;
+  ASSERT_TRUE(right
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    ++right_entries;
+                    return Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(right_entries, 0);
+}
+
+// RocksDB only: values on disk, memory limits, the directory.
+
+std::unique_ptr<KeyedStateBackend> MakeRocksDb(const std::filesystem::path& directory,
+                                               int64_t memory_bytes = 64LL << 20) {
+  StateBackendSettings settings;
+  settings.type = "rocksdb";
+  settings.directory = directory.string();
+  settings.memory_bytes = memory_bytes;
+  Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
+  EXPECT_TRUE(backend.ok()) << backend.status().ToString();
+  return backend.ok() ? backend.MoveValue() : nullptr;
+}
+
+TEST(RocksDbStateTest, ValuesComeBackDecodedAfterFlush) {
+  ScratchDirectory scratch;
+  auto backend = MakeRocksDb(scratch.path() / "db");
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(42)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  int decoded_before = num_decoded;
+  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
+  EXPECT_EQ(num_decoded, decoded_before + 1);
+  // Found again before Flush: the cached object, not decoded again.
+  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
+  EXPECT_EQ(num_decoded, decoded_before + 1);
+  // A change without MarkChanged is not written.
+  static_cast<Counter*>(*table->Find("a"))->value = 7;
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
+}
+
+TEST(RocksDbStateTest, DecodeErrorsNameTheTable) {
+  ScratchDirectory scratch;
+  auto backend = MakeRocksDb(scratch.path() / "db");
+  StateTable* table = *backend->Table("strict", RejectEverything);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  Result<StateValue*> found = table->Find("a");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), StatusCode::kDataError);
+  EXPECT_NE(found.status().message().find("'strict'"), std::string::npos)
+      << found.status().ToString();
+}
+
+TEST(RocksDbStateTest, ManyKeysFitInALittleMemory) {
+  ScratchDirectory scratch;
+  std::filesystem::path directory = scratch.path() / "db";
+  auto backend = MakeRocksDb(directory, 4LL << 20);
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  constexpr int kKeys = 200'000;
+  constexpr int kBatch = 1000;
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_EQ(*table->Find(KeyOf(i)), nullptr);
+    ASSERT_TRUE(table->Insert(KeyOf(i), std::make_unique<Counter>(i * 3LL)).ok());
+    if (i % kBatch == kBatch - 1) {
+      ASSERT_TRUE(table->Flush().ok());
+    }
+  }
+  ASSERT_TRUE(table->Flush().ok());
+  EXPECT_EQ(table->size(), static_cast<size_t>(kKeys));
+  for (int i = 0; i < kKeys; i += 7) {
+    StateValue* value = *table->Find(KeyOf(i));
+    ASSERT_NE(value, nullptr) << KeyOf(i);
+    ASSERT_EQ(ValueOf(value), i * 3LL);
+    if (i % kBatch == 0) {
+      ASSERT_TRUE(table->Flush().ok());
+    }
+  }
+  ASSERT_TRUE(table->Flush().ok());
+  int visited = 0;
+  ASSERT_TRUE(table
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    if (key != KeyOf(visited) || ValueOf(&value) != visited * 3LL) {
+                      return Status::Internal("entry {} is {}", visited, key);
+                    }
+                    ++visited;
+                    return Status::OK();
+                  })
+                  .ok());
+  EXPECT_EQ(visited, kKeys);
+  // More than the memtables hold: the values went to table files.
+  int num_table_files = 0;
+  for (const auto& file : std::filesystem::directory_iterator(directory)) {
+    if (file.path().extension() == ".sst") ++num_table_files;
+  }
+  EXPECT_GT(num_table_files, 0);
+}
+
+TEST(RocksDbStateTest, ForEachVisitsInKeyOrder) {
+  ScratchDirectory scratch;
+  auto backend = MakeRocksDb(scratch.path() / "db");
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  std::vector<std::string> keys = {"b", "a\x01", std::string("a\0", 2), "", "\xff", "ab", "a"};
+  for (const std::string& key : keys) {
+    ASSERT_TRUE(table->Insert(key, std::make_unique<Counter>(1)).ok());
+  }
+  ASSERT_TRUE(table->Flush().ok());
+  std::vector<std::string> visited;
+  ASSERT_TRUE(table
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    visited.emplace_back(key);
+                    return Status::OK();
+                  })
+                  .ok());
+  std::sort(keys.begin(), keys.end());  // bytewise, as std::string compares
+  EXPECT_EQ(visited, keys);
+}
+
+TEST(RocksDbStateTest, ForEachSeesUnflushedValuesAsFound) {
+  ScratchDirectory scratch;
+  auto backend = MakeRocksDb(scratch.path() / "db");
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(table->Flush().ok());
+  StateValue* found = *table->Find("a");
+  ASSERT_TRUE(table
+                  ->ForEach([&](std::string_view key, StateValue& value) {
+                    EXPECT_EQ(&value, found);
+                    return Status::OK();
+                  })
+                  .ok());
+}
+
+TEST(RocksDbStateTest, CreatesItsDirectoryAndRemovesItWhenDestroyed) {
+  ScratchDirectory scratch;
+  std::filesystem::path directory = scratch.path() / "job" / "operator-1";
+  auto backend = MakeRocksDb(directory);
+  ASSERT_NE(backend, nullptr);
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(backend->Flush().ok());
+  EXPECT_TRUE(std::filesystem::is_directory(directory));
+  backend.reset();
+  EXPECT_FALSE(std::filesystem::exists(directory));
+  EXPECT_TRUE(std::filesystem::is_directory(scratch.path() / "job"));
+}
+
+TEST(RocksDbStateTest, DiscardsADatabaseLeftInItsDirectory) {
+  ScratchDirectory scratch;
+  std::filesystem::path directory = scratch.path() / "db";
+  std::filesystem::path left_over = scratch.path() / "left-over";
+  {
+    auto backend = MakeRocksDb(directory);
+    StateTable* table = *backend->Table("counts", DecodeCounter);
+    ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+    ASSERT_TRUE(backend->Flush().ok());
+    // What a process that died would leave behind.
+    std::filesystem::copy(directory, left_over, std::filesystem::copy_options::recursive);
+  }
+  ASSERT_TRUE(std::filesystem::exists(left_over / "CURRENT"));
+  std::ofstream(left_over / "notes.txt") << "not state";
+  {
+    auto backend = MakeRocksDb(left_over);
+    ASSERT_NE(backend, nullptr);
+    StateTable* table = *backend->Table("counts", DecodeCounter);
+    EXPECT_EQ(*table->Find("a"), nullptr);
+    EXPECT_EQ(table->size(), 0u);
+  }
+  // A directory that existed keeps what the backend did not make.
+  EXPECT_TRUE(std::filesystem::exists(left_over / "notes.txt"));
+  EXPECT_FALSE(std::filesystem::exists(left_over / "CURRENT"));
+}
+
+TEST(RocksDbStateTest, WithoutADirectoryUsesATemporaryOne) {
+  ScratchDirectory scratch;
+  std::optional<std::string> old_tmpdir;
+  if (const char* value = getenv("TMPDIR")) old_tmpdir = value;
+  setenv("TMPDIR", scratch.path().c_str(), 1);
+  auto backend = MakeRocksDb("");
+  if (old_tmpdir) {
+    setenv("TMPDIR", old_tmpdir->c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  ASSERT_NE(backend, nullptr);
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(backend->Flush().ok());
+  EXPECT_FALSE(std::filesystem::is_empty(scratch.path()));
+  backend.reset();
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
+}
+
+TEST(RocksDbStateTest, DirectoryThatCannotBeCreatedIsAnError) {
+  ScratchDirectory scratch;
+  std::ofstream(scratch.path() / "file") << "a regular file";
+  StateBackendSettings settings;
+  settings.type = "rocksdb";
+  settings.directory = (scratch.path() / "file" / "state").string();
+  Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
+  ASSERT_FALSE(backend.ok());
+  EXPECT_EQ(backend.status().code(), StatusCode::kIOError);
+  EXPECT_NE(backend.status().message().find(settings.directory), std::string::npos)
+      << backend.status().ToString();
+}
+
+TEST(RocksDbStateTest, TooLittleMemoryIsAnError) {
+  StateBackendSettings settings;
+  settings.type = "rocksdb";
+  settings.memory_bytes = 1000;
+  Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
+  ASSERT_FALSE(backend.ok());
+  EXPECT_EQ(backend.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(KeyedStateBackendTest, UnknownBackendIsAnError) {
   StateBackendSettings settings;
   settings.type = "redis";
   Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
   ASSERT_FALSE(backend.ok());
-  EXPECT_NE(backend.status().message().find("'redis'"), std::string::npos);
+  const std::string& message = backend.status().message();
+  EXPECT_NE(message.find("'redis'"), std::string::npos);
+  EXPECT_NE(message.find("hashmap"), std::string::npos);
+  EXPECT_NE(message.find("rocksdb"), std::string::npos);
 }
 
 TEST(TimerServiceTest, FiresInTimeOrderUpToTheWatermark) {
