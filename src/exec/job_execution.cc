@@ -1,11 +1,14 @@
 #include "exec/job_execution.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "exec/calc_operator.h"
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
+#include "exec/join_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
 #include "exec/window_aggregate_operator.h"
@@ -153,6 +156,10 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       }
       continue;
     }
+    if (node->kind() == sql::PlanNodeKind::kJoin) {
+      operators.push_back(std::make_unique<JoinOperator>(static_cast<const sql::JoinNode&>(*node)));
+      continue;
+    }
     if (node->kind() == sql::PlanNodeKind::kWindowTableFunction) {
       operators.push_back(std::make_unique<WindowTableFunctionOperator>(
           static_cast<const sql::WindowTableFunctionNode&>(*node)));
@@ -282,6 +289,13 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
   InputGate& gate = *gates_[subtask->stage->id][subtask->index];
   // The subtask's watermark is the lowest over its channels that are not idle.
   size_t num_channels = gate.num_channels();
+  // Which of the stage's inputs each channel belongs to.
+  const std::vector<size_t>& offsets = input_offsets_[subtask->stage->id];
+  std::vector<int> channel_input(num_channels, 0);
+  for (size_t c = 0; c < num_channels; ++c) {
+    channel_input[c] =
+        static_cast<int>(std::upper_bound(offsets.begin(), offsets.end(), c) - offsets.begin()) - 1;
+  }
   std::vector<int64_t> channel_watermarks(num_channels, kMinWatermark);
   std::vector<bool> channel_idle(num_channels, false);
   int64_t current = kMinWatermark;
@@ -319,7 +333,7 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
     if (!next) continue;
     InputGate::Item& item = *next;
     if (auto* batch = std::get_if<Batch>(&item.element)) {
-      RETURN_NOT_OK(chain->Process(std::move(*batch)));
+      RETURN_NOT_OK(chain->Process(std::move(*batch), channel_input[item.channel]));
     } else if (auto* watermark = std::get_if<Watermark>(&item.element)) {
       channel_watermarks[item.channel] =
           std::max(channel_watermarks[item.channel], watermark->timestamp);

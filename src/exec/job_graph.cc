@@ -46,6 +46,12 @@ class StageBuilder {
           stages_[id].name = "Union";
           for (const sql::PlanNodePtr& input : node->inputs()) RETURN_NOT_OK(AddInput(id, input));
           break;
+        case sql::PlanNodeKind::kJoin:
+          // The join heads the stage; its left is input 0, its right input 1.
+          operators.push_back(node);
+          stages_[id].name = "Join";
+          for (const sql::PlanNodePtr& input : node->inputs()) RETURN_NOT_OK(AddInput(id, input));
+          break;
         default:
           return Status::Internal("cannot run plan node {}", node->Name());
       }

@@ -30,7 +30,8 @@ struct Stage {
   std::optional<sql::WatermarkSpec> watermark;
   /// Set when the stage starts at input channels.
   std::vector<StageInput> inputs;
-  /// Calc and Sink nodes, from the head upward.
+  /// Operator nodes (Join, Aggregate, Calc, Sink, ...), from the head upward. A
+  /// Join is always first: the stage's two inputs are its sides.
   std::vector<sql::PlanNodePtr> operators;
   /// Where the output goes when the stage does not end in a sink.
   int downstream_stage = -1;

@@ -39,10 +39,10 @@ Status OperatorChain::Open(const OperatorContext& context) {
   return Status::OK();
 }
 
-Status OperatorChain::Process(Batch batch) {
+Status OperatorChain::Process(Batch batch, int input) {
   if (operators_.empty()) return tail_->Emit(std::move(batch));
-  return operators_[0]->ProcessBatch(std::move(batch),
-                                     links_.empty() ? tail_.get() : links_[0].get());
+  return operators_[0]->ProcessInputBatch(input, std::move(batch),
+                                          links_.empty() ? tail_.get() : links_[0].get());
 }
 
 Status OperatorChain::ProcessWatermark(Watermark watermark) {

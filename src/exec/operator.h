@@ -58,6 +58,11 @@ class Operator {
   virtual std::string name() const = 0;
   virtual Status Open(const OperatorContext& context) { return Status::OK(); }
   virtual Status ProcessBatch(Batch batch, Output* output) = 0;
+  /// A batch from input `input` of an operator with several inputs (a join's
+  /// left is 0, its right 1); operators with one input see ProcessBatch.
+  virtual Status ProcessInputBatch(int input, Batch batch, Output* output) {
+    return ProcessBatch(std::move(batch), output);
+  }
   virtual Status ProcessWatermark(Watermark watermark, Output* output) {
     return output->EmitWatermark(watermark);
   }
@@ -76,8 +81,8 @@ class OperatorChain {
   ~OperatorChain();
 
   Status Open(const OperatorContext& context);
-  /// Pushes a batch into the first operator.
-  Status Process(Batch batch);
+  /// Pushes a batch from input `input` of the stage into the first operator.
+  Status Process(Batch batch, int input = 0);
   Status ProcessWatermark(Watermark watermark);
   /// Lets every operator fire its processing-time timers.
   Status AdvanceProcessingTime(int64_t now_micros);

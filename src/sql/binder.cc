@@ -12,9 +12,7 @@
 #include "sql/lexer.h"
 
 namespace tiangong::sql {
-namespace {
 
-// Output names for select items, renaming duplicates as Calcite does: a, a0, a1.
 std::vector<std::string> UniqueNames(const std::vector<std::string>& names) {
   std::vector<std::string> result;
   std::set<std::string> used;
@@ -27,6 +25,8 @@ std::vector<std::string> UniqueNames(const std::vector<std::string>& names) {
   return result;
 }
 
+namespace {
+
 // The name a select item gets without an alias: the last part of an identifier
 // or field access, EXPR$<position> otherwise.
 std::string DerivedName(const ParsedExpression& expression, size_t position) {
@@ -35,12 +35,12 @@ std::string DerivedName(const ParsedExpression& expression, size_t position) {
   return fmt::format("EXPR${}", position);
 }
 
+}  // namespace
+
 PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
                         std::vector<std::string> names) {
   return std::make_shared<ProjectNode>(std::move(input), std::move(expressions), std::move(names));
 }
-
-}  // namespace
 
 Status Binder::ErrorAt(const SourceLocation& location, const Status& status) const {
   if (status.ok()) return status;
@@ -317,7 +317,7 @@ Result<Binder::Relation> Binder::BindTableReference(const TableReference& table)
       return Rename(std::move(relation), table.alias, table.column_aliases);
     }
     case TableReferenceKind::kJoin:
-      return ErrorAt(table.location, "Joins are not supported yet; they need the stateful engine");
+      return BindJoin(table);
     case TableReferenceKind::kTableFunction:
       if (!table.is_unnest && !table.lateral && table.function_call) {
         return BindWindowTableFunction(table);

@@ -14,6 +14,12 @@
 
 namespace tiangong::sql {
 
+/// Output names for select items, renaming duplicates as Calcite does: a, a0, a1.
+std::vector<std::string> UniqueNames(const std::vector<std::string>& names);
+
+PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
+                        std::vector<std::string> names);
+
 /// A field visible to expressions: `qualifier` is the table name or alias it
 /// belongs to (empty for unaliased sub-queries).
 struct ScopeField {
@@ -78,6 +84,8 @@ class Binder {
   Result<Relation> BindValues(const Query& query);
   Result<Relation> BindTableReference(const TableReference& table);
   Result<Relation> BindNamedTable(const TableReference& reference);
+  /// a JOIN b ON ... / USING (...), a CROSS JOIN b, FROM a, b (bind_join.cc).
+  Result<Relation> BindJoin(const TableReference& join);
   Result<Relation> BindCatalogTable(const CatalogTable& table, const std::string& qualified_name,
                                     const std::string& qualifier);
   Result<Relation> BindView(const CatalogView& view, const std::string& qualifier);

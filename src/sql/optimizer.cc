@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sql/binder.h"
+#include "sql/optimize_join.h"
 
 namespace tiangong::sql {
 namespace {
@@ -252,6 +253,12 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
   std::vector<PlanNodePtr> inputs;
   for (const PlanNodePtr& input : node->inputs()) inputs.push_back(Rewrite(input, options));
   PlanNodePtr current = node->WithInputs(inputs);
+  RewriteFunction rewrite = [&options](const PlanNodePtr& subtree) {
+    return Rewrite(subtree, options);
+  };
+  if (current->kind() == PlanNodeKind::kJoin) {
+    return RewriteJoin(static_cast<const JoinNode&>(*current), rewrite);
+  }
   // Project and Filter become Calc.
   if (current->kind() == PlanNodeKind::kProject) {
     const auto& project = static_cast<const ProjectNode&>(*current);
@@ -280,6 +287,16 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
         std::make_shared<CalcNode>(calc.input(), calc.projections(), Names(calc.schema()), nullptr);
   }
   const auto& simplified = static_cast<const CalcNode&>(*current);
+  if (simplified.condition() && simplified.input()->kind() == PlanNodeKind::kJoin) {
+    PlanNodePtr pushed =
+        PushFilterIntoJoin(simplified, static_cast<const JoinNode&>(*simplified.input()), rewrite);
+    if (pushed) return pushed;
+  }
+  if (simplified.input()->kind() == PlanNodeKind::kJoin) {
+    PlanNodePtr pruned =
+        PruneJoinColumns(simplified, static_cast<const JoinNode&>(*simplified.input()), rewrite);
+    if (pruned) return pruned;
+  }
   if (simplified.input()->kind() == PlanNodeKind::kTableScan) {
     return PushIntoScan(simplified, static_cast<const TableScanNode&>(*simplified.input()),
                         options.filter_push_down);
@@ -338,6 +355,23 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
         auto exchange = std::make_shared<ExchangeNode>(
             input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
             aggregate.grouping());
+        exchange->set_parallelism(parallelism);
+        input = exchange;
+      }
+      break;
+    }
+    case PlanNodeKind::kJoin: {
+      // Rows with equal keys meet in one subtask: both sides hash by their keys;
+      // a join without equality keys runs in one subtask.
+      const auto& join = static_cast<const JoinNode&>(*node);
+      bool keyed = !join.left_keys().empty();
+      parallelism = keyed ? default_parallelism : 1;
+      for (int side = 0; side < 2; ++side) {
+        PlanNodePtr& input = inputs[side];
+        if (input->parallelism() == 1 && parallelism == 1) continue;
+        auto exchange = std::make_shared<ExchangeNode>(
+            input, keyed && parallelism > 1 ? Distribution::kHash : Distribution::kSingleton,
+            keyed ? (side == 0 ? join.left_keys() : join.right_keys()) : std::vector<int>{});
         exchange->set_parallelism(parallelism);
         input = exchange;
       }

@@ -1,6 +1,9 @@
 #include "sql/plan.h"
 
+#include <set>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/check.h"
 
@@ -156,6 +159,13 @@ std::string UnionNode::Details() const {
   return fmt::format("all=[true], union=[{}]", FieldNames(schema_));
 }
 
+ChangelogMode UnionNode::changelog_mode() const {
+  for (const PlanNodePtr& input : inputs_) {
+    if (!input->changelog_mode().insert_only()) return ChangelogMode::All();
+  }
+  return ChangelogMode::InsertOnly();
+}
+
 PlanNodePtr UnionNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   auto copy = std::make_shared<UnionNode>(*this);
   copy->inputs_ = std::move(inputs);
@@ -301,6 +311,81 @@ PlanNodePtr AggregateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return copy;
 }
 
+std::string_view JoinKindName(JoinKind kind) {
+  switch (kind) {
+    case JoinKind::kInner:
+      return "InnerJoin";
+    case JoinKind::kLeft:
+      return "LeftOuterJoin";
+    case JoinKind::kRight:
+      return "RightOuterJoin";
+    case JoinKind::kFull:
+      return "FullOuterJoin";
+  }
+  return "Join";
+}
+
+namespace {
+
+PlanSchema JoinSchema(const PlanSchema& left, const PlanSchema& right, JoinKind kind) {
+  bool left_nullable = kind == JoinKind::kRight || kind == JoinKind::kFull;
+  bool right_nullable = kind == JoinKind::kLeft || kind == JoinKind::kFull;
+  PlanSchema schema;
+  std::set<std::string> used;
+  auto add = [&](const PlanField& field, bool nullable) {
+    // Unique names, as EXPLAIN shows them: a second `id` becomes `id0`.
+    std::string name = field.name;
+    for (int suffix = 0; used.count(name) > 0; ++suffix) name = field.name + std::to_string(suffix);
+    used.insert(name);
+    DataType type = field.type.WithTimeAttribute(TimeAttribute::kNone);
+    schema.push_back({name, nullable ? type.WithNullable(true) : type});
+  };
+  for (const PlanField& field : left) add(field, left_nullable);
+  for (const PlanField& field : right) add(field, right_nullable);
+  return schema;
+}
+
+}  // namespace
+
+JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition,
+                   bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys)
+    : PlanNode(PlanNodeKind::kJoin, JoinSchema(left->schema(), right->schema(), kind),
+               {left, right}),
+      kind_(kind),
+      condition_(std::move(condition)),
+      batch_mode_(batch_mode),
+      left_keys_(std::move(left_keys)),
+      right_keys_(std::move(right_keys)) {}
+
+ChangelogMode JoinNode::changelog_mode() const {
+  if (batch_mode_) return ChangelogMode::InsertOnly();
+  // An inner join of append streams only appends; an outer join retracts the
+  // NULL-padded row when a partner arrives.
+  if (kind_ == JoinKind::kInner && input(0)->changelog_mode().insert_only() &&
+      input(1)->changelog_mode().insert_only()) {
+    return ChangelogMode::InsertOnly();
+  }
+  return ChangelogMode::All();
+}
+
+std::string JoinNode::Details() const {
+  std::vector<std::string> conditions;
+  for (size_t i = 0; i < left_keys_.size(); ++i) {
+    conditions.push_back(fmt::format("({} = {})", schema_[left_keys_[i]].name,
+                                     schema_[input(0)->schema().size() + right_keys_[i]].name));
+  }
+  if (condition_) conditions.push_back(condition_->ToString());
+  std::string where =
+      conditions.empty() ? "true" : fmt::format("{}", fmt::join(conditions, " AND "));
+  return fmt::format("joinType=[{}], where=[{}], select=[{}]", JoinKindName(kind_), where,
+                     FieldNames(schema_));
+}
+
+PlanNodePtr JoinNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  return std::make_shared<JoinNode>(inputs[0], inputs[1], kind_, condition_, batch_mode_,
+                                    left_keys_, right_keys_);
+}
+
 ExchangeNode::ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys)
     : PlanNode(PlanNodeKind::kExchange, input->schema(), {input}),
       distribution_(distribution),
@@ -353,7 +438,7 @@ namespace {
 
 void ExplainNode(const PlanNodePtr& node, const std::string& prefix, bool last, bool root,
                  bool with_parallelism, std::string* out) {
-  std::string line = root ? "" : prefix + "+- ";
+  std::string line = root ? "" : prefix + (last ? "+- " : ":- ");
   line += fmt::format("{}({})", node->Name(), node->Details());
   if (with_parallelism && node->parallelism() > 0) {
     line += fmt::format(", parallelism={}", node->parallelism());

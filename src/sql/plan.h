@@ -42,6 +42,7 @@ enum class PlanNodeKind {
   kSink,
   kAggregate,
   kWindowTableFunction,
+  kJoin,
 };
 
 class PlanNode;
@@ -178,6 +179,7 @@ class CalcNode final : public PlanNode {
 class UnionNode final : public PlanNode {
  public:
   UnionNode(std::vector<PlanNodePtr> inputs, PlanSchema schema);
+  ChangelogMode changelog_mode() const override;
   std::string Name() const override { return "Union"; }
   std::string Details() const override;
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
@@ -270,6 +272,47 @@ class AggregateNode final : public PlanNode {
   std::vector<AggregateCall> calls_;
   bool batch_mode_;
   std::optional<WindowSpec> window_;
+};
+
+enum class JoinKind { kInner, kLeft, kRight, kFull };
+
+/// "InnerJoin", "LeftOuterJoin", ...: as EXPLAIN shows it.
+std::string_view JoinKindName(JoinKind kind);
+
+/// A regular join: every pair of a left row and a right row where the keys are
+/// equal and `condition` holds; outer joins add the rows of their outer side(s)
+/// that have no partner, padded with NULLs. The schema is the left's columns
+/// then the right's (nullable on an inner side of an outer join; time
+/// attributes become plain timestamps).
+///
+/// The binder puts the whole ON condition into `condition`; the optimizer moves
+/// equalities between a left and a right column into `left_keys` and
+/// `right_keys` (pairwise equal) and leaves the rest in `condition`, which is
+/// over the joined row. In streaming mode the result is a changelog, correct
+/// under retraction on either side; in batch mode, final rows.
+class JoinNode final : public PlanNode {
+ public:
+  JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition, bool batch_mode,
+           std::vector<int> left_keys = {}, std::vector<int> right_keys = {});
+  JoinKind join_kind() const { return kind_; }
+  const ExprPtr& condition() const { return condition_; }
+  const std::vector<int>& left_keys() const { return left_keys_; }
+  const std::vector<int>& right_keys() const { return right_keys_; }
+  bool batch_mode() const { return batch_mode_; }
+  /// Whether unmatched rows of the left (right) side are kept, NULL-padded.
+  bool left_outer() const { return kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull; }
+  bool right_outer() const { return kind_ == JoinKind::kRight || kind_ == JoinKind::kFull; }
+  ChangelogMode changelog_mode() const override;
+  std::string Name() const override { return "Join"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  JoinKind kind_;
+  ExprPtr condition_;
+  bool batch_mode_;
+  std::vector<int> left_keys_;
+  std::vector<int> right_keys_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.

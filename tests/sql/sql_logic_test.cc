@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -167,7 +168,11 @@ class SqlTestRunner {
         Status status = Execute(record.sql, &rows);
         if (!status.ok()) return "query failed: " + status.ToString();
         std::vector<std::string> expected = record.expected;
-        if (record.rowsort) {
+        if (record.materialize) {
+          std::string error = Materialize(&rows);
+          if (!error.empty()) return error;
+        }
+        if (record.rowsort || record.materialize) {
           std::sort(rows.begin(), rows.end());
           std::sort(expected.begin(), expected.end());
         }
@@ -179,6 +184,29 @@ class SqlTestRunner {
       }
     }
     return "unknown record";
+  }
+
+  // Applies a changelog ("+I[...]", "-U[...]", ...) to an empty table; leaves
+  // the table's rows as "+I[...]". Returns an error for a retraction of a row
+  // that is not there.
+  static std::string Materialize(std::vector<std::string>* changelog) {
+    std::multiset<std::string> table;
+    for (const std::string& change : *changelog) {
+      std::string row = change.substr(2);
+      if (change.starts_with("+I") || change.starts_with("+U")) {
+        table.insert(row);
+        continue;
+      }
+      auto it = table.find(row);
+      if (it == table.end()) {
+        return fmt::format("the changelog retracts a row that is not there: {}\n  changelog:\n{}",
+                           change, Lines(*changelog));
+      }
+      table.erase(it);
+    }
+    changelog->clear();
+    for (const std::string& row : table) changelog->push_back("+I" + row);
+    return "";
   }
 
   std::string CheckOutput(const SqlTestRecord& record) {

@@ -64,6 +64,13 @@ Result<std::vector<SqlTestRecord>> ParseSqlTestFile(const std::string& text) {
       } else {
         record.kind = SqlTestRecord::Kind::kQuery;
         record.rowsort = rest == "rowsort";
+        record.materialize = rest == "materialize";
+        if (!rest.empty() && !record.rowsort && !record.materialize) {
+          return Status::Invalid(
+              "line {}: expected 'query', 'query rowsort', "
+              "'query materialize' or 'query error <text>'",
+              record.line);
+        }
       }
     } else {
       return Status::Invalid("line {}: unknown record '{}'", record.line, header);

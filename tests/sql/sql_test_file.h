@@ -20,6 +20,11 @@ namespace tiangong {
 ///   ----                    "----" (sorted first with rowsort, for parallel or
 ///   <expected rows>         unordered results)
 ///
+///   query materialize       like query rowsort, but of the table the changelog
+///   <sql lines>             builds: +I/+U rows are added, -U/-D rows remove an
+///   ----                    equal row (which must be there); the expected rows
+///   <expected rows>         are the final ones, as +I[...]
+///
 ///   query error <text>      the query fails (at planning or at run time) with an
 ///   <sql lines>             error containing <text>
 ///
@@ -44,6 +49,7 @@ struct SqlTestRecord {
   std::string sql;
   std::string expected_error;
   bool rowsort = false;
+  bool materialize = false;
   std::string path;
   std::vector<std::string> expected;  // rows, file lines
 };

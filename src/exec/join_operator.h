@@ -1,0 +1,52 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/operator.h"
+#include "functions/evaluator.h"
+#include "sql/plan.h"
+#include "state/keyed_state.h"
+
+namespace tiangong {
+
+/// Runs a regular join (JoinNode) on two changelog inputs. Each side keeps its
+/// rows in keyed state under the join key, each distinct row with its count
+/// and, for an outer side, how many rows of the other side it currently
+/// matches. A row arriving on one side is matched against the other side's
+/// rows of its key (and the join condition), and the join's changelog follows:
+///  - matches: +I (or the row's own kind on an inner join) for an added row,
+///    -D for a retracted one;
+///  - an outer side's row without a partner comes out NULL-padded, and that
+///    padded row is retracted (-D) when a first partner arrives and emitted
+///    again (+I) when its last partner goes.
+/// Rows with a NULL key match nothing. In batch mode NULL-padded rows are only
+/// emitted at the end, for rows that never found a partner, so the output is
+/// final rows only.
+class JoinOperator final : public Operator {
+ public:
+  explicit JoinOperator(const sql::JoinNode& node);
+  ~JoinOperator() override;
+
+  std::string name() const override { return name_; }
+  Status Open(const OperatorContext& context) override;
+  Status ProcessBatch(Batch batch, Output* output) override;
+  Status ProcessInputBatch(int input, Batch batch, Output* output) override;
+  Status Finish(Output* output) override;
+
+ private:
+  struct Side;
+  class Rows;
+
+  std::string name_;
+  sql::JoinKind kind_;
+  ExprPtr condition_;
+  bool batch_mode_;
+  DataType output_type_;
+  std::unique_ptr<Side> sides_[2];
+  std::unique_ptr<ExpressionEvaluator> evaluator_;
+  std::unique_ptr<KeyedStateBackend> backend_;
+};
+
+}  // namespace tiangong

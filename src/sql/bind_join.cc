@@ -1,0 +1,137 @@
+// Binding of joins in FROM:
+//   a [INNER | LEFT | RIGHT | FULL] JOIN b ON condition
+//   a JOIN b USING (c1, c2)
+//   a CROSS JOIN b, and FROM a, b (a cross join; WHERE usually joins them)
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "sql/binder.h"
+
+namespace tiangong::sql {
+namespace {
+
+JoinKind ToJoinKind(JoinType type) {
+  switch (type) {
+    case JoinType::kLeft:
+      return JoinKind::kLeft;
+    case JoinType::kRight:
+      return JoinKind::kRight;
+    case JoinType::kFull:
+      return JoinKind::kFull;
+    case JoinType::kInner:
+    case JoinType::kCross:
+      return JoinKind::kInner;
+  }
+  return JoinKind::kInner;
+}
+
+// The index of the field named `name` (case-insensitively) in `fields`, or -1.
+int FindField(const std::vector<ScopeField>& fields, size_t begin, size_t end,
+              const std::string& name, int* matches) {
+  int found = -1;
+  *matches = 0;
+  for (size_t i = begin; i < end; ++i) {
+    if (EqualsIgnoreCase(fields[i].name, name)) {
+      found = static_cast<int>(i);
+      ++*matches;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
+Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
+  ASSIGN_OR_RAISE(Relation left, BindTableReference(*join.left));
+  if (join.right->lateral) {
+    return ErrorAt(join.right->location,
+                   "Table functions (UNNEST, LATERAL TABLE) are not supported yet");
+  }
+  if (join.right->system_time) {
+    return ErrorAt(join.right->system_time->location, "FOR SYSTEM_TIME AS OF is not supported yet");
+  }
+  ASSIGN_OR_RAISE(Relation right, BindTableReference(*join.right));
+  JoinKind kind = ToJoinKind(join.join_type);
+  auto plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, nullptr,
+                                         context_.connector_context.batch_mode);
+  // The joined row: the left's fields, then the right's, typed as the plan says
+  // (nullable on an outer join's inner side, time attributes materialized).
+  Relation joined;
+  joined.scope.fields = left.scope.fields;
+  joined.scope.fields.insert(joined.scope.fields.end(), right.scope.fields.begin(),
+                             right.scope.fields.end());
+  for (size_t i = 0; i < joined.scope.fields.size(); ++i) {
+    joined.scope.fields[i].type = plan->schema()[i].type;
+  }
+  size_t num_left = left.scope.fields.size();
+  ExprPtr condition;
+  std::vector<std::pair<int, int>> using_pairs;
+  if (join.condition) {
+    ASSIGN_OR_RAISE(condition, BindBoolean(*join.condition, joined.scope, "ON"));
+  } else if (!join.using_columns.empty()) {
+    std::vector<ExprPtr> equalities;
+    for (const std::string& column : join.using_columns) {
+      int left_matches = 0;
+      int right_matches = 0;
+      int left_index = FindField(joined.scope.fields, 0, num_left, column, &left_matches);
+      int right_index = FindField(joined.scope.fields, num_left, joined.scope.fields.size(), column,
+                                  &right_matches);
+      if (left_matches != 1 || right_matches != 1) {
+        return ErrorAt(join.location,
+                       "Column '{}' in USING clause must appear exactly once on each side of the "
+                       "join, but appears {} times on the left and {} times on the right",
+                       column, left_matches, right_matches);
+      }
+      const ScopeField& l = joined.scope.fields[left_index];
+      const ScopeField& r = joined.scope.fields[right_index];
+      ASSIGN_OR_RAISE(ExprPtr equal, MakeCall("=",
+                                              {Expr::InputRef(left_index, l.type, l.name),
+                                               Expr::InputRef(right_index, r.type, r.name)},
+                                              join.location));
+      equalities.push_back(std::move(equal));
+      using_pairs.emplace_back(left_index, right_index);
+    }
+    condition = equalities.size() == 1
+                    ? equalities[0]
+                    : Expr::Special(SpecialForm::kAnd, std::move(equalities), DataType::Boolean());
+  }
+  joined.plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, condition,
+                                           context_.connector_context.batch_mode);
+  if (using_pairs.empty()) return joined;
+  // With USING each common column appears once, first: the left's (the right's
+  // for a RIGHT JOIN, either for a FULL JOIN); then the others in order.
+  std::vector<ExprPtr> expressions;
+  std::vector<std::string> names;
+  Relation output;
+  std::vector<bool> hidden(joined.scope.fields.size(), false);
+  for (const auto& [l, r] : using_pairs) {
+    const ScopeField& left_field = joined.scope.fields[l];
+    const ScopeField& right_field = joined.scope.fields[r];
+    ExprPtr left_ref = Expr::InputRef(l, left_field.type, left_field.name);
+    ExprPtr right_ref = Expr::InputRef(r, right_field.type, right_field.name);
+    ExprPtr common = left_ref;
+    if (kind == JoinKind::kRight) {
+      common = right_ref;
+    } else if (kind == JoinKind::kFull) {
+      DataType type = left_field.type.WithNullable(true);
+      ASSIGN_OR_RAISE(ExprPtr right_cast, MakeCastAt(right_ref, type, false, join.location));
+      common = Expr::Special(SpecialForm::kCoalesce, {left_ref, right_cast}, type);
+    }
+    expressions.push_back(common);
+    names.push_back(left_field.name);
+    output.scope.fields.push_back({"", left_field.name, common->type()});
+    hidden[l] = hidden[r] = true;
+  }
+  for (size_t i = 0; i < joined.scope.fields.size(); ++i) {
+    if (hidden[i]) continue;
+    const ScopeField& field = joined.scope.fields[i];
+    expressions.push_back(Expr::InputRef(static_cast<int>(i), field.type, field.name));
+    names.push_back(field.name);
+    output.scope.fields.push_back(field);
+  }
+  output.plan = MakeProject(joined.plan, std::move(expressions), UniqueNames(names));
+  return output;
+}
+
+}  // namespace tiangong::sql
