@@ -1,6 +1,10 @@
 #include "exec/job_execution.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -66,6 +70,7 @@ JobExecution::~JobExecution() {
       if (thread.joinable()) thread.join();
     }
   }
+  RemoveStateDirectory();
 }
 
 Status JobExecution::Prepare(const sql::PlannedJob& job) {
@@ -73,6 +78,23 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
   function_context_ = job.function_context;
   config_ = job.config;
   state_backend_.type = job.config.GetString("state.backend.type", "hashmap");
+  if (state_backend_.type != "hashmap" && state_backend_.type != "rocksdb") {
+    return Status::Invalid(
+        "Unknown state backend '{}' for 'state.backend.type' (use hashmap or rocksdb)",
+        state_backend_.type);
+  }
+  if (state_backend_.type == "rocksdb") {
+    // Each operator instance keeps its database under the job's directory.
+    static std::atomic<int> jobs{0};
+    std::string root =
+        job.config.GetString("state.backend.rocksdb.localdir",
+                             (std::filesystem::temp_directory_path() / "tiangong-state").string());
+    state_directory_ = fmt::format("{}/job-{}-{}-{}", root, getpid(), jobs.fetch_add(1),
+                                   std::chrono::steady_clock::now().time_since_epoch().count());
+    ASSIGN_OR_RAISE(state_backend_.memory_bytes,
+                    job.config.GetMemorySize("state.backend.rocksdb.memory.fixed-per-slot",
+                                             state_backend_.memory_bytes));
+  }
   ASSIGN_OR_RAISE(idle_timeout_, job.config.GetDuration("table.exec.source.idle-timeout",
                                                         std::chrono::milliseconds(0)));
   ASSIGN_OR_RAISE(int64_t batch_size, job.config.GetInt("tiangong.exec.batch-size", 1024));
@@ -205,6 +227,10 @@ Status JobExecution::RunSubtaskBody(Subtask* subtask) {
   OperatorContext context{
       job_name_, subtask->index, subtask->stage->parallelism, &function_context_,
       &config_,  state_backend_, &subtask->task_metrics};
+  if (!state_directory_.empty()) {
+    context.state_backend.directory =
+        fmt::format("{}/stage-{}-subtask-{}", state_directory_, subtask->stage->id, subtask->index);
+  }
   Status status = chain->Open(context);
   if (status.ok()) {
     status =
@@ -347,6 +373,17 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
   }
 }
 
+void JobExecution::RemoveStateDirectory() {
+  if (state_directory_.empty()) return;
+  std::error_code error;
+  std::filesystem::remove_all(state_directory_, error);
+  if (error) {
+    spdlog::warn("Job '{}': cannot remove its state directory {}: {}", job_name_, state_directory_,
+                 error.message());
+  }
+  state_directory_.clear();
+}
+
 void JobExecution::RecordFailure(const Status& status) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -380,6 +417,7 @@ void JobExecution::Pause(std::chrono::microseconds duration) {
 Result<JobSummary> JobExecution::Wait() {
   for (std::thread& thread : threads_) thread.join();
   joined_ = true;
+  RemoveStateDirectory();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.ok()) {

@@ -72,6 +72,7 @@ class JobExecution {
   void RecordFailure(const Status& status);
   /// Sleeps up to `duration`, waking early on Stop() or Cancel().
   void Pause(std::chrono::microseconds duration);
+  void RemoveStateDirectory();
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
 
   std::string job_name_;
@@ -84,6 +85,9 @@ class JobExecution {
   FunctionContext function_context_;
   Configuration config_;
   StateBackendSettings state_backend_;
+  /// RocksDB: where this job's operator instances keep their databases;
+  /// removed when the job ends.
+  std::string state_directory_;
   std::vector<Stage> stages_;
   CancellationFlag cancellation_;
   std::atomic<bool> stop_requested_{false};

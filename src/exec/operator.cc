@@ -32,9 +32,14 @@ OperatorChain::OperatorChain(std::vector<std::unique_ptr<Operator>> operators,
 OperatorChain::~OperatorChain() = default;
 
 Status OperatorChain::Open(const OperatorContext& context) {
-  for (auto& op : operators_) {
-    Status status = op->Open(context);
-    if (!status.ok()) return status.WithContext(op->name());
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    // Each operator's state gets a directory of its own.
+    OperatorContext own = context;
+    if (!own.state_backend.directory.empty()) {
+      own.state_backend.directory += "/operator-" + std::to_string(i);
+    }
+    Status status = operators_[i]->Open(own);
+    if (!status.ok()) return status.WithContext(operators_[i]->name());
   }
   return Status::OK();
 }
