@@ -13,6 +13,7 @@
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
 #include "exec/join_operator.h"
+#include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
 #include "exec/window_aggregate_operator.h"
@@ -176,6 +177,10 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       } else {
         operators.push_back(std::make_unique<WindowAggregateOperator>(aggregate));
       }
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kRank) {
+      operators.push_back(std::make_unique<RankOperator>(static_cast<const sql::RankNode&>(*node)));
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kJoin) {

@@ -23,6 +23,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kSink:
         case sql::PlanNodeKind::kAggregate:
         case sql::PlanNodeKind::kWindowTableFunction:
+        case sql::PlanNodeKind::kRank:
           operators.push_back(node);
           node = node->input();
           continue;

@@ -110,6 +110,13 @@ Result<ExprPtr> Binder::BindExpression(const ParsedExpression& expression, const
     ASSIGN_OR_RAISE(std::optional<ExprPtr> grouped, BindAgainstAggregate(expression, scope));
     if (grouped) return *grouped;
   }
+  if (over_binding_ != nullptr && expression.kind == ExpressionKind::kCall && expression.over) {
+    auto found = over_binding_->find(&expression);
+    if (found != over_binding_->end()) {
+      const ScopeField& field = scope.fields[found->second];
+      return Expr::InputRef(found->second, field.type, field.name);
+    }
+  }
   switch (expression.kind) {
     case ExpressionKind::kIdentifier:
       if (expression.op == "TABLE") {

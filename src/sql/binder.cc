@@ -25,17 +25,13 @@ std::vector<std::string> UniqueNames(const std::vector<std::string>& names) {
   return result;
 }
 
-namespace {
-
-// The name a select item gets without an alias: the last part of an identifier
-// or field access, EXPR$<position> otherwise.
 std::string DerivedName(const ParsedExpression& expression, size_t position) {
   if (expression.kind == ExpressionKind::kIdentifier) return expression.names.back();
   if (expression.kind == ExpressionKind::kFieldAccess) return expression.names[0];
   return fmt::format("EXPR${}", position);
 }
 
-}  // namespace
+namespace {}  // namespace
 
 PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
                         std::vector<std::string> names) {
@@ -120,8 +116,19 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
     input.plan = std::make_shared<FilterNode>(input.plan, condition);
   }
   bool aggregates = !query.group_by.empty() || query.having;
-  for (const SelectItem& item : query.select_list)
+  bool over = false;
+  for (const SelectItem& item : query.select_list) {
     aggregates |= ContainsAggregate(*item.expression);
+    over |= ContainsOver(*item.expression);
+  }
+  if (over) {
+    if (aggregates) {
+      return ErrorAt(query.location,
+                     "OVER windows in a query with GROUP BY or aggregates are not supported; "
+                     "aggregate in a sub-query first");
+    }
+    return BindOverSelect(query, std::move(input));
+  }
   if (aggregates) return BindAggregateSelect(query, std::move(input));
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
@@ -560,12 +567,8 @@ Result<PlanNodePtr> Binder::BindInsert(const InsertStatement& insert) {
       factory->CreateSink(descriptor, context_.connector_context);
   if (!sink.ok()) return ErrorAt(insert.table.location, sink.status());
   std::shared_ptr<const TableSink> shared_sink = sink.MoveValue();
-  if (!shared_sink->accepted_changelog_mode().ContainsAll(input->changelog_mode())) {
-    return ErrorAt(insert.table.location,
-                   "Table sink '{}' doesn't support consuming update and delete changes which "
-                   "are produced by the query (changelog mode {})",
-                   qualified, input->changelog_mode().ToString());
-  }
+  // Whether the sink takes the query's changes is checked on the optimized
+  // plan, which knows them (a Top-N may turn out append-only).
   return PlanNodePtr(std::make_shared<SinkNode>(input, qualified, std::move(shared_sink)));
 }
 

@@ -17,6 +17,10 @@ namespace tiangong::sql {
 /// Output names for select items, renaming duplicates as Calcite does: a, a0, a1.
 std::vector<std::string> UniqueNames(const std::vector<std::string>& names);
 
+/// The name a select item gets without an alias: the last part of an
+/// identifier or field access, EXPR$<position> otherwise.
+std::string DerivedName(const ParsedExpression& expression, size_t position);
+
 PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
                         std::vector<std::string> names);
 
@@ -78,6 +82,9 @@ class Binder {
   /// SELECT with GROUP BY, aggregate functions or HAVING over `input`
   /// (bind_aggregate.cc).
   Result<Relation> BindAggregateSelect(const Query& query, Relation input);
+  /// SELECT with OVER windows in its list (bind_over.cc).
+  Result<Relation> BindOverSelect(const Query& query, Relation input);
+  bool ContainsOver(const ParsedExpression& expression) const;
   /// SELECT DISTINCT: an aggregate that groups by every column.
   Relation Distinct(Relation relation);
   Result<Relation> BindSetOperation(const Query& query);
@@ -151,6 +158,9 @@ class Binder {
   bool ContainsAggregate(const ParsedExpression& expression) const;
 
   const AggregateBinding* aggregate_binding_ = nullptr;  // not owned
+  /// While binding the SELECT list over OverAggregate nodes: each OVER call's
+  /// output column.
+  const std::map<const ParsedExpression*, int>* over_binding_ = nullptr;  // not owned
 
   const BindContext& context_;
   /// WITH queries visible while binding, innermost last.

@@ -7,6 +7,7 @@
 
 #include "sql/binder.h"
 #include "sql/optimize_join.h"
+#include "sql/optimize_rank.h"
 
 namespace tiangong::sql {
 namespace {
@@ -292,6 +293,17 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
         PushFilterIntoJoin(simplified, static_cast<const JoinNode&>(*simplified.input()), rewrite);
     if (pushed) return pushed;
   }
+  if (simplified.input()->kind() == PlanNodeKind::kOverAggregate) {
+    PlanNodePtr top_n =
+        RewriteTopN(simplified, static_cast<const OverAggregateNode&>(*simplified.input()),
+                    options.function_context.batch_mode, rewrite);
+    if (top_n) return top_n;
+  }
+  if (simplified.input()->kind() == PlanNodeKind::kRank) {
+    PlanNodePtr pruned =
+        PruneRankNumber(simplified, static_cast<const RankNode&>(*simplified.input()), rewrite);
+    if (pruned) return pruned;
+  }
   if (simplified.input()->kind() == PlanNodeKind::kJoin) {
     PlanNodePtr pruned =
         PruneJoinColumns(simplified, static_cast<const JoinNode&>(*simplified.input()), rewrite);
@@ -325,6 +337,13 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
       break;
     case PlanNodeKind::kSink: {
       const auto& sink = static_cast<const SinkNode&>(*node);
+      ChangelogMode changes = inputs[0]->changelog_mode();
+      if (!sink.is_collect() && !sink.sink()->accepted_changelog_mode().ContainsAll(changes)) {
+        return Status::Validation(
+            "Table sink '{}' doesn't support consuming update and delete changes which are "
+            "produced by the query (changelog mode {})",
+            sink.table_name(), changes.ToString());
+      }
       if (sink.is_collect()) {
         parallelism = 1;
       } else {
@@ -359,6 +378,32 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
         input = exchange;
       }
       break;
+    }
+    case PlanNodeKind::kRank: {
+      // A partition's rows meet in one subtask.
+      const auto& rank = static_cast<const RankNode&>(*node);
+      parallelism = rank.partition_keys().empty() ? 1 : default_parallelism;
+      PlanNodePtr& input = inputs[0];
+      if (input->parallelism() > 1 || parallelism > 1) {
+        auto exchange = std::make_shared<ExchangeNode>(
+            input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
+            rank.partition_keys());
+        exchange->set_parallelism(parallelism);
+        input = exchange;
+      }
+      break;
+    }
+    case PlanNodeKind::kOverAggregate: {
+      const auto& over = static_cast<const OverAggregateNode&>(*node);
+      for (const OverCall& call : over.calls()) {
+        if (call.rank) {
+          return Status::Unsupported(
+              "{}() OVER is only supported for Top-N: filter on its result, as in "
+              "WHERE rownum <= 10",
+              RankFunctionName(*call.rank));
+        }
+      }
+      return Status::Unsupported("OVER aggregations are not supported yet");
     }
     case PlanNodeKind::kJoin: {
       // Rows with equal keys meet in one subtask: both sides hash by their keys;

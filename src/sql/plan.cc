@@ -386,6 +386,152 @@ PlanNodePtr JoinNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
                                     left_keys_, right_keys_);
 }
 
+std::string SortKeysToString(const std::vector<SortKey>& keys, const PlanSchema& input) {
+  std::vector<std::string> parts;
+  for (const SortKey& key : keys) {
+    std::string part = input[key.column].name;
+    if (!key.ascending) part += " DESC";
+    if (key.nulls_first != key.ascending) part += key.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+    parts.push_back(std::move(part));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string_view RankFunctionName(RankFunction function) {
+  switch (function) {
+    case RankFunction::kRowNumber:
+      return "ROW_NUMBER";
+    case RankFunction::kRank:
+      return "RANK";
+    case RankFunction::kDenseRank:
+      return "DENSE_RANK";
+  }
+  return "ROW_NUMBER";
+}
+
+namespace {
+
+std::string ColumnNames(const std::vector<int>& columns, const PlanSchema& schema) {
+  std::vector<std::string> names;
+  for (int column : columns) names.push_back(schema[column].name);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+PlanSchema OverSchema(const PlanSchema& input, const std::vector<OverCall>& calls,
+                      const std::vector<std::string>& names) {
+  PlanSchema schema = input;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    DataType type =
+        calls[i].rank ? DataType::BigInt(false) : calls[i].aggregate.function->result_type();
+    schema.push_back({names[i], type});
+  }
+  return schema;
+}
+
+}  // namespace
+
+OverAggregateNode::OverAggregateNode(PlanNodePtr input, std::vector<int> partition_keys,
+                                     std::vector<SortKey> order, OverFrame frame,
+                                     std::vector<OverCall> calls,
+                                     std::vector<std::string> call_names)
+    : PlanNode(PlanNodeKind::kOverAggregate, OverSchema(input->schema(), calls, call_names),
+               {input}),
+      partition_keys_(std::move(partition_keys)),
+      order_(std::move(order)),
+      frame_(frame),
+      calls_(std::move(calls)) {}
+
+std::string OverAggregateNode::Details() const {
+  const PlanSchema& in = input()->schema();
+  std::string details;
+  if (!partition_keys_.empty()) {
+    details += fmt::format("partitionBy=[{}], ", ColumnNames(partition_keys_, in));
+  }
+  details += fmt::format("orderBy=[{}], ", SortKeysToString(order_, in));
+  if (frame_.unbounded) {
+    details += fmt::format("{} BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, ",
+                           frame_.rows ? "ROWS" : "RANG");
+  } else if (frame_.rows) {
+    details += fmt::format("ROWS BETWEEN {} PRECEDING AND CURRENT ROW, ", frame_.preceding);
+  } else {
+    details +=
+        fmt::format("RANG BETWEEN {} PRECEDING AND CURRENT ROW, ", Duration(frame_.preceding));
+  }
+  std::vector<std::string> calls;
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    calls.push_back(fmt::format("{} AS {}", calls_[i].text, schema_[in.size() + i].name));
+  }
+  return details + fmt::format("select=[{}]", fmt::join(calls, ", "));
+}
+
+PlanNodePtr OverAggregateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<OverAggregateNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+namespace {
+
+PlanSchema RankSchema(const PlanSchema& input, bool output_rank) {
+  PlanSchema schema = input;
+  if (output_rank) schema.push_back({"w0$o0", DataType::BigInt(false)});
+  return schema;
+}
+
+}  // namespace
+
+RankNode::RankNode(PlanNodePtr input, std::vector<int> partition_keys, std::vector<SortKey> order,
+                   RankFunction function, int64_t rank_start, int64_t rank_end, bool output_rank,
+                   bool batch_mode, std::optional<RankWindow> window)
+    : PlanNode(PlanNodeKind::kRank, RankSchema(input->schema(), output_rank), {input}),
+      partition_keys_(std::move(partition_keys)),
+      order_(std::move(order)),
+      function_(function),
+      rank_start_(rank_start),
+      rank_end_(rank_end),
+      output_rank_(output_rank),
+      batch_mode_(batch_mode),
+      window_(window) {}
+
+bool RankNode::keeps_last_row() const {
+  return rank_end_ == 1 && order_.size() == 1 && !order_[0].ascending &&
+         input()->schema()[order_[0].column].type.time_attribute() != TimeAttribute::kNone;
+}
+
+ChangelogMode RankNode::changelog_mode() const {
+  if (batch_mode_ || window_) return ChangelogMode::InsertOnly();
+  // Keeping the first row by processing time never changes it.
+  if (rank_start_ == 1 && rank_end_ == 1 && order_.size() == 1 && order_[0].ascending &&
+      input()->schema()[order_[0].column].type.is_proctime() &&
+      input()->changelog_mode().insert_only()) {
+    return ChangelogMode::InsertOnly();
+  }
+  return ChangelogMode::All();
+}
+
+std::string RankNode::Name() const {
+  if (window_) return "WindowRank";
+  return "Rank";
+}
+
+std::string RankNode::Details() const {
+  const PlanSchema& in = input()->schema();
+  std::string details = fmt::format("rankType=[{}], rankRange=[rankStart={}, rankEnd={}], ",
+                                    RankFunctionName(function_), rank_start_, rank_end_);
+  if (!partition_keys_.empty()) {
+    details += fmt::format("partitionBy=[{}], ", ColumnNames(partition_keys_, in));
+  }
+  details +=
+      fmt::format("orderBy=[{}], select=[{}]", SortKeysToString(order_, in), FieldNames(schema_));
+  return details;
+}
+
+PlanNodePtr RankNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<RankNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
 ExchangeNode::ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys)
     : PlanNode(PlanNodeKind::kExchange, input->schema(), {input}),
       distribution_(distribution),

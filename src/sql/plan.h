@@ -43,6 +43,8 @@ enum class PlanNodeKind {
   kAggregate,
   kWindowTableFunction,
   kJoin,
+  kOverAggregate,
+  kRank,
 };
 
 class PlanNode;
@@ -313,6 +315,109 @@ class JoinNode final : public PlanNode {
   bool batch_mode_;
   std::vector<int> left_keys_;
   std::vector<int> right_keys_;
+};
+
+/// An ORDER BY item over an input column. Flink's default null order: NULLS
+/// FIRST ascending, NULLS LAST descending.
+struct SortKey {
+  int column = 0;
+  bool ascending = true;
+  bool nulls_first = true;
+};
+
+/// "price DESC, dateTime" over the input's column names.
+std::string SortKeysToString(const std::vector<SortKey>& keys, const PlanSchema& input);
+
+enum class RankFunction { kRowNumber, kRank, kDenseRank };
+std::string_view RankFunctionName(RankFunction function);
+
+/// The frame of an OVER window: ROWS or RANGE BETWEEN <preceding> AND CURRENT
+/// ROW, where preceding is UNBOUNDED, a row count (ROWS) or a time interval in
+/// microseconds (RANGE).
+struct OverFrame {
+  bool rows = false;
+  bool unbounded = true;
+  int64_t preceding = 0;
+};
+
+/// One call of an OVER clause: a ranking function or an aggregate.
+struct OverCall {
+  std::optional<RankFunction> rank;
+  AggregateCall aggregate;  // when not a ranking function
+  /// For EXPLAIN: "ROW_NUMBER()", "SUM(price)".
+  std::string text;
+};
+
+/// Calls with OVER (PARTITION BY ... ORDER BY ... [frame]): every input row
+/// comes out with one more column per call, computed over the rows of its
+/// partition up to it in the order. Ranking functions are only executed as
+/// part of a Top-N (the optimizer turns ROW_NUMBER() with a filter on it into a
+/// Rank node).
+class OverAggregateNode final : public PlanNode {
+ public:
+  OverAggregateNode(PlanNodePtr input, std::vector<int> partition_keys, std::vector<SortKey> order,
+                    OverFrame frame, std::vector<OverCall> calls,
+                    std::vector<std::string> call_names);
+  const std::vector<int>& partition_keys() const { return partition_keys_; }
+  const std::vector<SortKey>& order() const { return order_; }
+  const OverFrame& frame() const { return frame_; }
+  const std::vector<OverCall>& calls() const { return calls_; }
+  std::string Name() const override { return "OverAggregate"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<int> partition_keys_;
+  std::vector<SortKey> order_;
+  OverFrame frame_;
+  std::vector<OverCall> calls_;
+};
+
+/// Where a Top-N over windows finds each row's window: its window_end column,
+/// local wall-clock time when the window's time column is a TIMESTAMP_LTZ.
+struct RankWindow {
+  int window_end_column = 0;
+  bool local_time_zone = false;
+};
+
+/// Top-N: per partition, the rows ranked rank_start..rank_end by `order`
+/// (ROW_NUMBER, RANK or DENSE_RANK), optionally with the rank as a last
+/// column. In streaming mode the result is a changelog that follows the
+/// partition's top rows as rows arrive and retract; over windows (partitioned
+/// by window_start and window_end) each window's top rows come out once, when
+/// the watermark passes its end; in batch mode, the final rows.
+///
+/// ORDER BY a time attribute with rankEnd = 1 is deduplication: keep the first
+/// row, or with DESC the last (a later row with an equal time replaces it).
+class RankNode final : public PlanNode {
+ public:
+  RankNode(PlanNodePtr input, std::vector<int> partition_keys, std::vector<SortKey> order,
+           RankFunction function, int64_t rank_start, int64_t rank_end, bool output_rank,
+           bool batch_mode, std::optional<RankWindow> window);
+  const std::vector<int>& partition_keys() const { return partition_keys_; }
+  const std::vector<SortKey>& order() const { return order_; }
+  RankFunction function() const { return function_; }
+  int64_t rank_start() const { return rank_start_; }
+  int64_t rank_end() const { return rank_end_; }
+  bool output_rank() const { return output_rank_; }
+  bool batch_mode() const { return batch_mode_; }
+  const std::optional<RankWindow>& window() const { return window_; }
+  /// Deduplication keeping the last row: ORDER BY one time attribute DESC, top 1.
+  bool keeps_last_row() const;
+  ChangelogMode changelog_mode() const override;
+  std::string Name() const override;
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<int> partition_keys_;
+  std::vector<SortKey> order_;
+  RankFunction function_;
+  int64_t rank_start_;
+  int64_t rank_end_;
+  bool output_rank_;
+  bool batch_mode_;
+  std::optional<RankWindow> window_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.
