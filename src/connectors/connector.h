@@ -10,6 +10,7 @@
 #include "common/configuration.h"
 #include "common/result.h"
 #include "connectors/changelog_mode.h"
+#include "connectors/lookup.h"
 #include "functions/expression.h"
 #include "functions/function_context.h"
 #include "types/batch.h"
@@ -148,6 +149,15 @@ class TableSource {
   virtual Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const = 0;
   virtual Result<std::unique_ptr<SourceReader>> CreateReader(
       const ReaderContext& context) const = 0;
+
+  /// Lookup joins: a reader that finds rows by the values of `key_columns`
+  /// (indexes into produced_type()). Sources that cannot look rows up keep
+  /// this default, and the planner rejects lookup joins on them.
+  virtual bool SupportsLookup() const { return false; }
+  virtual Result<std::unique_ptr<LookupReader>> CreateLookupReader(
+      const std::vector<int>& key_columns, const LookupContext& context) const {
+    return Status::Unsupported("this source does not support lookups");
+  }
 };
 
 struct WriterContext {
@@ -159,12 +169,23 @@ struct WriterContext {
 };
 
 /// Writes the rows of one subtask. Not thread-safe: one task thread calls
-/// Open, Write*, Finish (on end of input) and Close.
+/// Open, then Write, OnWatermark and OnProcessingTime in any order, then Finish
+/// (on end of input) and Close.
 class SinkWriter {
  public:
   virtual ~SinkWriter() = default;
   virtual Status Open() { return Status::OK(); }
   virtual Status Write(const Batch& batch) = 0;
+  /// The subtask's event time advanced: no later row has a rowtime at or below
+  /// `watermark_micros` (see Watermark in exec/stream_element.h; kMaxWatermark
+  /// when a bounded input ends). Called with non-decreasing values, and only
+  /// when the query has a watermark. For sinks that act on event time, such as
+  /// the filesystem sink's partition-time commit.
+  virtual Status OnWatermark(int64_t watermark_micros) { return Status::OK(); }
+  /// Processing time moved on (UTC microseconds since the epoch); called about
+  /// every 100 ms, also when no rows arrive. For
+  /// time-based work such as rolling files that have been open too long.
+  virtual Status OnProcessingTime(int64_t now_micros) { return Status::OK(); }
   /// All input has arrived: make everything written durable and visible.
   virtual Status Finish() { return Status::OK(); }
   /// Releases resources; after a failure, discards what was not finished.

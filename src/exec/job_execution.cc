@@ -13,6 +13,7 @@
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
 #include "exec/join_operator.h"
+#include "exec/lookup_join_operator.h"
 #include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
@@ -184,7 +185,12 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kJoin) {
-      operators.push_back(std::make_unique<JoinOperator>(static_cast<const sql::JoinNode&>(*node)));
+      const auto& join = static_cast<const sql::JoinNode&>(*node);
+      if (join.is_lookup()) {
+        operators.push_back(std::make_unique<LookupJoinOperator>(join));
+      } else {
+        operators.push_back(std::make_unique<JoinOperator>(join));
+      }
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kWindowTableFunction) {

@@ -48,6 +48,12 @@ class StageBuilder {
           for (const sql::PlanNodePtr& input : node->inputs()) RETURN_NOT_OK(AddInput(id, input));
           break;
         case sql::PlanNodeKind::kJoin:
+          if (static_cast<const sql::JoinNode&>(*node).is_lookup()) {
+            // A lookup join runs in its stream's chain.
+            operators.push_back(node);
+            node = node->input();
+            continue;
+          }
           // The join heads the stage; its left is input 0, its right input 1.
           operators.push_back(node);
           stages_[id].name = "Join";

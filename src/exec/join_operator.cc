@@ -5,37 +5,11 @@
 #include "common/byte_io.h"
 #include "types/key_encoder.h"
 #include "types/row_codec.h"
+#include "types/temporal.h"
 #include "types/vector_builder.h"
 
 namespace tiangong {
 namespace {
-
-// A row of a side: its bytes (row_codec), how many times it is there, and for
-// an outer side how many rows of the other side it matches.
-struct JoinRecord {
-  std::string row;
-  int64_t count = 0;
-  int64_t associations = 0;
-};
-
-// Row `rows[i]` of `input` for each i; -1 gives NULL.
-VectorPtr GatherOrNull(const Vector& input, const DataType& type,
-                       const std::vector<int32_t>& rows) {
-  bool any_null = false;
-  for (int32_t row : rows) any_null |= row < 0;
-  if (!any_null) {
-    return Gather(input, reinterpret_cast<const uint32_t*>(rows.data()), rows.size());
-  }
-  VectorBuilder builder(type);
-  for (int32_t row : rows) {
-    if (row < 0) {
-      builder.AppendNull();
-    } else {
-      builder.AppendFrom(input, static_cast<size_t>(row));
-    }
-  }
-  return builder.Build();
-}
 
 bool AnyNull(const Batch& batch, const std::vector<int>& keys, size_t row) {
   for (int key : keys) {
@@ -46,16 +20,27 @@ bool AnyNull(const Batch& batch, const std::vector<int>& keys, size_t row) {
 
 }  // namespace
 
+// A row of a side: its bytes (row_codec), how many times it is there, and for
+// an outer side how many rows of the other side it matches.
+struct JoinOperator::Record {
+  std::string row;
+  int64_t count = 0;
+  int64_t associations = 0;
+  /// Interval and window joins: when the row can meet no more rows.
+  int64_t expiry = 0;
+};
+
 // The rows of one key of one side.
 class JoinOperator::Rows final : public StateValue {
  public:
   void Serialize(std::string* out) const override {
     ByteWriter writer(out);
     writer.Varint(records.size());
-    for (const JoinRecord& record : records) {
+    for (const Record& record : records) {
       writer.String(record.row);
       writer.Varint(static_cast<uint64_t>(record.count));
       writer.Varint(static_cast<uint64_t>(record.associations));
+      writer.Fixed<int64_t>(record.expiry);
     }
   }
 
@@ -64,10 +49,11 @@ class JoinOperator::Rows final : public StateValue {
     ByteReader reader(bytes);
     uint64_t size = reader.Varint();
     for (uint64_t i = 0; i < size && reader.ok(); ++i) {
-      JoinRecord record;
+      Record record;
       record.row = std::string(reader.String());
       record.count = static_cast<int64_t>(reader.Varint());
       record.associations = static_cast<int64_t>(reader.Varint());
+      record.expiry = reader.Fixed<int64_t>();
       rows->records.push_back(std::move(record));
     }
     if (!reader.ok()) return Status::DataError("corrupt join state");
@@ -75,20 +61,20 @@ class JoinOperator::Rows final : public StateValue {
   }
 
   /// The record holding `row`, searched from the newest; nullptr if none.
-  JoinRecord* Find(std::string_view row) {
+  Record* Find(std::string_view row) {
     for (size_t i = records.size(); i-- > 0;) {
       if (records[i].row == row) return &records[i];
     }
     return nullptr;
   }
 
-  void Remove(JoinRecord* record) {
+  void Remove(Record* record) {
     size_t index = record - records.data();
     if (index + 1 != records.size()) records[index] = std::move(records.back());
     records.pop_back();
   }
 
-  std::vector<JoinRecord> records;
+  std::vector<Record> records;
 };
 
 struct JoinOperator::Side {
@@ -96,6 +82,13 @@ struct JoinOperator::Side {
   std::vector<DataType> types;  // of the side's columns, as the join outputs them
   bool outer = false;
   StateTable* table = nullptr;  // owned by the backend
+  /// Interval and window joins: a row expires at the value of this column
+  /// plus the offset (interval joins: its event time), or when its window
+  /// fires (window joins: its window_end).
+  int expiry_column = -1;
+  int64_t expiry_offset = 0;
+  bool expiry_at_window_end = false;
+  TimerService expiry_timers;
 };
 
 JoinOperator::JoinOperator(const sql::JoinNode& node)
@@ -103,7 +96,12 @@ JoinOperator::JoinOperator(const sql::JoinNode& node)
       kind_(node.join_kind()),
       condition_(node.condition()),
       batch_mode_(node.batch_mode()),
+      expiring_(node.interval().has_value() || node.window().has_value()),
+      defer_padding_(node.batch_mode() || node.interval().has_value() || node.window().has_value()),
       output_type_(sql::SchemaToRowType(node.schema())) {
+  if (const auto& interval = node.interval()) {
+    watermark_delay_ = std::max(std::abs(interval->lower), std::abs(interval->upper));
+  }
   size_t num_left = node.input(0)->schema().size();
   for (int s = 0; s < 2; ++s) {
     auto side = std::make_unique<Side>();
@@ -112,6 +110,16 @@ JoinOperator::JoinOperator(const sql::JoinNode& node)
     size_t begin = s == 0 ? 0 : num_left;
     size_t end = s == 0 ? num_left : node.schema().size();
     for (size_t i = begin; i < end; ++i) side->types.push_back(node.schema()[i].type);
+    if (const auto& interval = node.interval()) {
+      // A left row at t meets right rows in [t + lower, t + upper]; a right row
+      // at t meets left rows in [t - upper, t - lower].
+      side->expiry_column = s == 0 ? interval->left_time_column : interval->right_time_column;
+      side->expiry_offset = s == 0 ? interval->upper : -interval->lower;
+    } else if (const auto& window = node.window()) {
+      side->expiry_column = s == 0 ? window->left_window_end : window->right_window_end;
+      side->expiry_at_window_end = true;
+      local_time_zone_ = window->local_time_zone;
+    }
     sides_[s] = std::move(side);
   }
 }
@@ -119,6 +127,7 @@ JoinOperator::JoinOperator(const sql::JoinNode& node)
 JoinOperator::~JoinOperator() = default;
 
 Status JoinOperator::Open(const OperatorContext& context) {
+  zone_ = context.function_context->local_time_zone;
   evaluator_ = std::make_unique<ExpressionEvaluator>(*context.function_context);
   ASSIGN_OR_RAISE(backend_, MakeStateBackend(context.state_backend));
   StateTableOptions options;
@@ -147,7 +156,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
   std::vector<std::string> keys(num_rows);
   std::vector<uint8_t> has_key(num_rows, 0);
   std::vector<uint32_t> candidate_row;
-  std::vector<JoinRecord*> candidate_record;
+  std::vector<Record*> candidate_record;
   std::vector<uint32_t> first_candidate(num_rows + 1, 0);
   std::vector<VectorBuilder> other_builders;
   for (const DataType& type : other.types) other_builders.emplace_back(type);
@@ -158,7 +167,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     EncodeKey(batch.columns(), self.keys, i, &keys[i]);
     ASSIGN_OR_RAISE(StateValue * found, other.table->Find(keys[i]));
     if (found == nullptr) continue;
-    for (JoinRecord& record : static_cast<Rows*>(found)->records) {
+    for (Record& record : static_cast<Rows*>(found)->records) {
       candidate_row.push_back(static_cast<uint32_t>(i));
       candidate_record.push_back(&record);
       ByteReader reader(record.row);
@@ -217,16 +226,27 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
       ByteWriter writer(&row_bytes);
       WriteRow(batch.columns(), i, &writer);
       ASSIGN_OR_RAISE(StateValue * found, self.table->Find(keys[i]));
-      if (accumulate) {
+      int64_t expiry = 0;
+      bool keep = true;
+      if (expiring_) {
+        ASSIGN_OR_RAISE(expiry, RowExpiry(self, batch, i));
+        // A row the watermark has passed can still match rows kept, not new ones.
+        keep = expiry > watermark_;
+        if (keep) self.expiry_timers.Register(expiry, keys[i]);
+      }
+      if (accumulate && keep) {
         if (found == nullptr) {
           ASSIGN_OR_RAISE(found, self.table->Insert(keys[i], std::make_unique<Rows>()));
         }
         // Inserts append: equal rows may have several records, each counted.
-        static_cast<Rows*>(found)->records.push_back({row_bytes, 1, matches});
+        static_cast<Rows*>(found)->records.push_back({row_bytes, 1, matches, expiry});
         self.table->MarkChanged(keys[i]);
-      } else if (found != nullptr) {
+      } else if (!keep && matches == 0 && self.outer) {
+        emit(RowKind::kInsert, row, -1, 1);  // expired unmatched: padded right away
+        continue;
+      } else if (!accumulate && found != nullptr) {
         auto* rows = static_cast<Rows*>(found);
-        if (JoinRecord* record = rows->Find(row_bytes)) {
+        if (Record* record = rows->Find(row_bytes)) {
           if (--record->count <= 0) rows->Remove(record);
         }
         if (rows->records.empty()) {
@@ -238,15 +258,16 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     }
     if (accumulate) {
       if (matches == 0) {
-        // Padded now; in batch mode at the end, if the row never finds a partner.
-        if (self.outer && (!batch_mode_ || !has_key[i])) emit(RowKind::kInsert, row, -1, 1);
+        // Padded now; in batch mode at the end (interval joins: when the row
+        // expires) if the row never finds a partner.
+        if (self.outer && (!defer_padding_ || !has_key[i])) emit(RowKind::kInsert, row, -1, 1);
         continue;
       }
       if (other.outer) {
         for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
           if (!matched[c]) continue;
-          JoinRecord& record = *candidate_record[c];
-          if (record.associations == 0 && !batch_mode_) {
+          Record& record = *candidate_record[c];
+          if (record.associations == 0 && !defer_padding_) {
             emit(RowKind::kDelete, -1, static_cast<int32_t>(c), record.count);
           }
           ++record.associations;
@@ -270,7 +291,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     if (other.outer) {
       for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
         if (!matched[c]) continue;
-        JoinRecord& record = *candidate_record[c];
+        Record& record = *candidate_record[c];
         if (record.associations == 1) {
           emit(RowKind::kInsert, -1, static_cast<int32_t>(c), record.count);
         }
@@ -302,40 +323,103 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
   return output->Emit(Batch(std::move(columns), num_out, std::move(out_kinds)));
 }
 
+Result<int64_t> JoinOperator::RowExpiry(const Side& side, const Batch& batch, size_t row) const {
+  const Vector& column = *batch.column(side.expiry_column);
+  if (column.IsNull(row)) {
+    return Status::DataError("{}: the event time or window of a row is NULL", name_);
+  }
+  int64_t value = column.ValueAt<int64_t>(row);
+  if (!side.expiry_at_window_end) return value + side.expiry_offset;
+  // A window fires at its last millisecond, on the watermark's (UTC) clock.
+  if (local_time_zone_) value = zone_.ToUtc(value);
+  return value - kMicrosPerMilli;
+}
+
+Status JoinOperator::EmitPadded(int input, const std::vector<const Record*>& records,
+                                Output* output) {
+  const Side& side = *sides_[input];
+  const Side& other = *sides_[1 - input];
+  std::vector<VectorBuilder> builders;
+  for (const DataType& type : side.types) builders.emplace_back(type);
+  size_t num_rows = 0;
+  for (const Record* record : records) {
+    for (int64_t t = 0; t < record->count; ++t) {
+      ByteReader reader(record->row);
+      RETURN_NOT_OK(ReadRow(&reader, &builders));
+      ++num_rows;
+    }
+  }
+  if (num_rows == 0) return Status::OK();
+  std::vector<VectorPtr> padded;
+  for (const DataType& type : other.types) {
+    VectorBuilder nulls(type);
+    for (size_t i = 0; i < num_rows; ++i) nulls.AppendNull();
+    padded.push_back(nulls.Build());
+  }
+  std::vector<VectorPtr> rows;
+  for (VectorBuilder& builder : builders) rows.push_back(builder.Build());
+  std::vector<VectorPtr> columns = input == 0 ? std::move(rows) : std::move(padded);
+  const std::vector<VectorPtr>& rest = input == 0 ? padded : rows;
+  columns.insert(columns.end(), rest.begin(), rest.end());
+  return output->Emit(Batch(std::move(columns), num_rows));
+}
+
+Status JoinOperator::ProcessWatermark(Watermark watermark, Output* output) {
+  if (!expiring_ || batch_mode_) return output->EmitWatermark(watermark);
+  watermark_ = std::max(watermark_, watermark.timestamp);
+  // Rows whose partners have all arrived leave the state; unmatched rows of an
+  // outer side come out padded.
+  for (int s = 0; s < 2; ++s) {
+    Side& side = *sides_[s];
+    int64_t timer_time = 0;
+    std::string key;
+    std::vector<std::string> expired_keys;
+    while (side.expiry_timers.PopDue(watermark_, &timer_time, &key)) expired_keys.push_back(key);
+    std::vector<Record> unmatched;
+    for (const std::string& expired_key : expired_keys) {
+      ASSIGN_OR_RAISE(StateValue * found, side.table->Find(expired_key));
+      if (found == nullptr) continue;
+      auto& records = static_cast<Rows*>(found)->records;
+      for (size_t r = records.size(); r-- > 0;) {
+        if (records[r].expiry > watermark_) continue;
+        if (side.outer && records[r].associations == 0) unmatched.push_back(records[r]);
+        records[r] = std::move(records.back());
+        records.pop_back();
+      }
+      if (records.empty()) {
+        RETURN_NOT_OK(side.table->Erase(expired_key));
+      } else {
+        side.table->MarkChanged(expired_key);
+      }
+    }
+    RETURN_NOT_OK(side.table->Flush());
+    std::vector<const Record*> pointers;
+    for (const Record& record : unmatched) pointers.push_back(&record);
+    RETURN_NOT_OK(EmitPadded(s, pointers, output));
+  }
+  // Output rows carry the inputs' times, which trail the watermark by up to
+  // the interval's bounds: hold the watermark back by as much.
+  int64_t held = watermark_ == kMaxWatermark ? kMaxWatermark : watermark_ - watermark_delay_;
+  return output->EmitWatermark(Watermark{held});
+}
+
 Status JoinOperator::Finish(Output* output) {
   if (!batch_mode_) return output->Finish();
   // Batch mode: the rows of an outer side that never found a partner.
   for (int s = 0; s < 2; ++s) {
     Side& side = *sides_[s];
     if (!side.outer) continue;
-    const Side& other = *sides_[1 - s];
-    std::vector<VectorBuilder> builders;
-    for (const DataType& type : side.types) builders.emplace_back(type);
-    size_t num_rows = 0;
+    // Visited values may be transient copies: keep the records.
+    std::vector<Record> unmatched;
     RETURN_NOT_OK(side.table->ForEach([&](std::string_view, StateValue& value) -> Status {
-      for (const JoinRecord& record : static_cast<Rows&>(value).records) {
-        if (record.associations > 0) continue;
-        for (int64_t t = 0; t < record.count; ++t) {
-          ByteReader reader(record.row);
-          RETURN_NOT_OK(ReadRow(&reader, &builders));
-          ++num_rows;
-        }
+      for (const Record& record : static_cast<Rows&>(value).records) {
+        if (record.associations == 0) unmatched.push_back(record);
       }
       return Status::OK();
     }));
-    if (num_rows == 0) continue;
-    std::vector<VectorPtr> padded;
-    for (const DataType& type : other.types) {
-      VectorBuilder nulls(type);
-      for (size_t i = 0; i < num_rows; ++i) nulls.AppendNull();
-      padded.push_back(nulls.Build());
-    }
-    std::vector<VectorPtr> rows;
-    for (VectorBuilder& builder : builders) rows.push_back(builder.Build());
-    std::vector<VectorPtr> columns = s == 0 ? std::move(rows) : std::move(padded);
-    const std::vector<VectorPtr>& rest = s == 0 ? padded : rows;
-    columns.insert(columns.end(), rest.begin(), rest.end());
-    RETURN_NOT_OK(output->Emit(Batch(std::move(columns), num_rows)));
+    std::vector<const Record*> pointers;
+    for (const Record& record : unmatched) pointers.push_back(&record);
+    RETURN_NOT_OK(EmitPadded(s, pointers, output));
   }
   return output->Finish();
 }

@@ -8,6 +8,8 @@
 #include "functions/evaluator.h"
 #include "sql/plan.h"
 #include "state/keyed_state.h"
+#include "state/timer_service.h"
+#include "types/time_zone.h"
 
 namespace tiangong {
 
@@ -33,16 +35,33 @@ class JoinOperator final : public Operator {
   Status Open(const OperatorContext& context) override;
   Status ProcessBatch(Batch batch, Output* output) override;
   Status ProcessInputBatch(int input, Batch batch, Output* output) override;
+  Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status Finish(Output* output) override;
 
  private:
   struct Side;
+  struct Record;
   class Rows;
+
+  /// Interval and window joins: when row `row` of a batch of `side` can meet
+  /// no more rows.
+  Result<int64_t> RowExpiry(const Side& side, const Batch& batch, size_t row) const;
+  /// Emits `records` of side `input` padded with NULLs for the other side.
+  Status EmitPadded(int input, const std::vector<const Record*>& records, Output* output);
 
   std::string name_;
   sql::JoinKind kind_;
   ExprPtr condition_;
   bool batch_mode_;
+  /// Interval and window joins: rows expire from state with the watermark.
+  bool expiring_;
+  /// Outer rows without a partner are padded only once none can come: at the
+  /// end in batch mode, on expiry in interval and window joins.
+  bool defer_padding_;
+  int64_t watermark_delay_ = 0;
+  bool local_time_zone_ = false;
+  TimeZone zone_ = TimeZone::Utc();
+  int64_t watermark_ = kMinWatermark;
   DataType output_type_;
   std::unique_ptr<Side> sides_[2];
   std::unique_ptr<ExpressionEvaluator> evaluator_;

@@ -48,13 +48,17 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
     return ErrorAt(join.right->location,
                    "Table functions (UNNEST, LATERAL TABLE) are not supported yet");
   }
-  if (join.right->system_time) {
-    return ErrorAt(join.right->system_time->location, "FOR SYSTEM_TIME AS OF is not supported yet");
-  }
-  ASSIGN_OR_RAISE(Relation right, BindTableReference(*join.right));
   JoinKind kind = ToJoinKind(join.join_type);
+  TemporalJoin temporal = TemporalJoin::kNone;
+  Relation right;
+  if (join.right->system_time) {
+    ASSIGN_OR_RAISE(temporal, BindTemporalJoin(join, left, &right));
+  } else {
+    ASSIGN_OR_RAISE(right, BindTableReference(*join.right));
+  }
   auto plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, nullptr,
-                                         context_.connector_context.batch_mode);
+                                         context_.connector_context.batch_mode, std::vector<int>{},
+                                         std::vector<int>{}, temporal);
   // The joined row: the left's fields, then the right's, typed as the plan says
   // (nullable on an outer join's inner side, time attributes materialized).
   Relation joined;
@@ -96,8 +100,18 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
                     ? equalities[0]
                     : Expr::Special(SpecialForm::kAnd, std::move(equalities), DataType::Boolean());
   }
+  if (temporal != TemporalJoin::kNone && !condition) {
+    return ErrorAt(join.location,
+                   "Temporal table join requires an equality condition on fields of table {}",
+                   join.right->name.ToString());
+  }
   joined.plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, condition,
-                                           context_.connector_context.batch_mode);
+                                           context_.connector_context.batch_mode,
+                                           std::vector<int>{}, std::vector<int>{}, temporal);
+  // An interval join keeps the time attributes the plain join dropped.
+  for (size_t i = 0; i < joined.scope.fields.size(); ++i) {
+    joined.scope.fields[i].type = joined.plan->schema()[i].type;
+  }
   if (using_pairs.empty()) return joined;
   // With USING each common column appears once, first: the left's (the right's
   // for a RIGHT JOIN, either for a FULL JOIN); then the others in order.
@@ -132,6 +146,49 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
   }
   output.plan = MakeProject(joined.plan, std::move(expressions), UniqueNames(names));
   return output;
+}
+
+Result<TemporalJoin> Binder::BindTemporalJoin(const TableReference& join, const Relation& left,
+                                              Relation* right) {
+  const TableReference& table = *join.right;
+  if (join.join_type != JoinType::kInner && join.join_type != JoinType::kLeft) {
+    return ErrorAt(join.location,
+                   "Temporal table joins support only INNER JOIN and LEFT JOIN, not {}",
+                   join.join_type == JoinType::kRight ? "RIGHT JOIN" : "FULL JOIN");
+  }
+  ASSIGN_OR_RAISE(ExprPtr time, BindExpression(*table.system_time, left.scope));
+  if (time->kind() != ExprKind::kInputRef ||
+      time->type().time_attribute() == TimeAttribute::kNone) {
+    return ErrorAt(table.system_time->location,
+                   "FOR SYSTEM_TIME AS OF needs a time attribute of the left table (a "
+                   "processing-time or event-time column), but {} is of type {}",
+                   table.system_time->ToSql(), time->type().ToString());
+  }
+  if (time->type().is_rowtime()) {
+    return ErrorAt(table.system_time->location,
+                   "Event-time temporal joins (FOR SYSTEM_TIME AS OF an event-time attribute) "
+                   "are not supported yet; use a processing-time attribute for a lookup join");
+  }
+  ASSIGN_OR_RAISE(*right, BindNamedTable(table, /*allow_system_time=*/true));
+  // The dimension table is read by lookups: its plan must be its scan (with
+  // computed columns over it, at most).
+  const PlanNode* node = right->plan.get();
+  while (node->kind() == PlanNodeKind::kProject) node = node->input().get();
+  if (node->kind() != PlanNodeKind::kTableScan) {
+    return ErrorAt(table.location,
+                   "Processing-time temporal join needs a table whose connector supports "
+                   "lookups, not a view or query ({})",
+                   table.name.ToString());
+  }
+  const auto& scan = static_cast<const TableScanNode&>(*node);
+  if (!scan.source()->SupportsLookup()) {
+    return ErrorAt(table.location,
+                   "Processing-time temporal join is not supported on table {}: its connector "
+                   "cannot look rows up by key (lookup joins need a lookup source such as "
+                   "'jdbc' or 'filesystem')",
+                   scan.table_name());
+  }
+  return TemporalJoin::kLookup;
 }
 
 }  // namespace tiangong::sql

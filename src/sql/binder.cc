@@ -335,10 +335,11 @@ Result<Binder::Relation> Binder::BindTableReference(const TableReference& table)
   return Status::Internal("unknown table reference");
 }
 
-Result<Binder::Relation> Binder::BindNamedTable(const TableReference& reference) {
-  if (reference.system_time) {
+Result<Binder::Relation> Binder::BindNamedTable(const TableReference& reference,
+                                                bool allow_system_time) {
+  if (reference.system_time && !allow_system_time) {
     return ErrorAt(reference.system_time->location,
-                   "FOR SYSTEM_TIME AS OF is not supported yet; it needs the stateful engine");
+                   "FOR SYSTEM_TIME AS OF is only allowed on the right side of a JOIN");
   }
   // WITH queries shadow catalog objects.
   if (reference.name.parts.size() == 1) {

@@ -90,9 +90,13 @@ class Binder {
   Result<Relation> BindSetOperation(const Query& query);
   Result<Relation> BindValues(const Query& query);
   Result<Relation> BindTableReference(const TableReference& table);
-  Result<Relation> BindNamedTable(const TableReference& reference);
+  Result<Relation> BindNamedTable(const TableReference& reference, bool allow_system_time = false);
   /// a JOIN b ON ... / USING (...), a CROSS JOIN b, FROM a, b (bind_join.cc).
   Result<Relation> BindJoin(const TableReference& join);
+  /// The right side of `a JOIN b FOR SYSTEM_TIME AS OF a.time`: binds it into
+  /// `right` and says which temporal join it is.
+  Result<TemporalJoin> BindTemporalJoin(const TableReference& join, const Relation& left,
+                                        Relation* right);
   Result<Relation> BindCatalogTable(const CatalogTable& table, const std::string& qualified_name,
                                     const std::string& qualifier);
   Result<Relation> BindView(const CatalogView& view, const std::string& qualifier);

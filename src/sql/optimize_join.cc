@@ -75,7 +75,78 @@ PlanNodePtr MaterializeKeys(const PlanNodePtr& input, const std::vector<ExprPtr>
   return rewrite(std::make_shared<ProjectNode>(input, std::move(projections), std::move(names)));
 }
 
+// An event-time column shifted by a constant: `ts`, `ts - INTERVAL '1' HOUR`.
+struct TimeTerm {
+  int column = 0;
+  int64_t offset = 0;  // microseconds
+};
+
+std::optional<TimeTerm> ParseTimeTerm(const Expr& expression, const PlanSchema& joined) {
+  auto is_time = [&](const Expr& e) {
+    return e.kind() == ExprKind::kInputRef && joined[e.input_index()].type.is_rowtime();
+  };
+  if (is_time(expression)) return TimeTerm{expression.input_index(), 0};
+  if (expression.kind() != ExprKind::kCall || expression.args().size() != 2 ||
+      (expression.name() != "+" && expression.name() != "-")) {
+    return std::nullopt;
+  }
+  const Expr& a = *expression.args()[0];
+  const Expr& b = *expression.args()[1];
+  auto interval_micros = [](const Expr& e) -> std::optional<int64_t> {
+    if (!e.is_literal() || e.is_null_literal() || e.type().id() != TypeId::kIntervalDayTime) {
+      return std::nullopt;
+    }
+    return e.value().AsInt() * 1000;
+  };
+  if (is_time(a)) {
+    if (std::optional<int64_t> shift = interval_micros(b)) {
+      return TimeTerm{a.input_index(), expression.name() == "+" ? *shift : -*shift};
+    }
+  }
+  if (expression.name() == "+" && is_time(b)) {
+    if (std::optional<int64_t> shift = interval_micros(a)) return TimeTerm{b.input_index(), *shift};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<IntervalBounds> FindIntervalBounds(const ExprPtr& condition, const PlanSchema& left,
+                                                 const PlanSchema& right) {
+  if (!condition) return std::nullopt;
+  PlanSchema joined = left;
+  joined.insert(joined.end(), right.begin(), right.end());
+  int num_left = static_cast<int>(left.size());
+  std::optional<int64_t> lower;
+  std::optional<int64_t> upper;
+  std::optional<int> left_time;
+  std::optional<int> right_time;
+  for (const ExprPtr& conjunct : SplitConjunction(condition)) {
+    if (conjunct->kind() != ExprKind::kCall || conjunct->args().size() != 2) continue;
+    const std::string& op = conjunct->name();
+    if (op != "<" && op != "<=" && op != ">" && op != ">=" && op != "=") continue;
+    std::optional<TimeTerm> x = ParseTimeTerm(*conjunct->args()[0], joined);
+    std::optional<TimeTerm> y = ParseTimeTerm(*conjunct->args()[1], joined);
+    if (!x || !y) continue;
+    bool x_left = x->column < num_left;
+    bool y_left = y->column < num_left;
+    if (x_left == y_left) continue;
+    const TimeTerm& l = x_left ? *x : *y;
+    const TimeTerm& r = x_left ? *y : *x;
+    if ((left_time && *left_time != l.column) || (right_time && *right_time != r.column)) continue;
+    left_time = l.column;
+    right_time = r.column;
+    // l.ts + l.offset OP r.ts + r.offset, as a bound on r.ts - l.ts.
+    int64_t difference = l.offset - r.offset;
+    bool less = op == "<" || op == "<=";
+    bool greater = op == ">" || op == ">=";
+    if (!x_left) std::swap(less, greater);  // written as r OP l
+    if (less || op == "=") lower = lower ? std::max(*lower, difference) : difference;
+    if (greater || op == "=") upper = upper ? std::min(*upper, difference) : difference;
+  }
+  if (!lower || !upper) return std::nullopt;
+  return IntervalBounds{*left_time, *right_time - num_left, *lower, *upper};
+}
 
 PlanNodePtr RewriteJoin(const JoinNode& join, const RewriteFunction& rewrite) {
   const PlanNodePtr& left = join.input(0);
@@ -116,6 +187,12 @@ PlanNodePtr RewriteJoin(const JoinNode& join, const RewriteFunction& rewrite) {
       a_sides = SidesOf(*a, num_left);
       b_sides = SidesOf(*b, num_left);
       std::optional<DataType> common = CommonType({a->type(), b->type()});
+      // A lookup finds rows by the dimension table's own columns.
+      if (join.is_lookup()) {
+        common = b->kind() == ExprKind::kInputRef && CanCast(a->type(), b->type())
+                     ? std::optional<DataType>(b->type())
+                     : std::nullopt;
+      }
       if (a_sides.left && !a_sides.right && b_sides.right && !b_sides.left && common) {
         // Keys compare by their encoding, so both sides take one type.
         DataType type = *common;
@@ -149,7 +226,7 @@ PlanNodePtr RewriteJoin(const JoinNode& join, const RewriteFunction& rewrite) {
   if (condition) condition = RemapInputRefs(condition, mapping);
   auto rewritten = std::make_shared<JoinNode>(new_left, new_right, join.join_kind(), condition,
                                               join.batch_mode(), std::move(left_columns),
-                                              std::move(right_columns));
+                                              std::move(right_columns), join.temporal());
   if (new_num_left == num_left && new_num_right == num_right) return rewritten;
   // Drop the computed key columns again.
   std::vector<ExprPtr> projections;
@@ -167,7 +244,7 @@ PlanNodePtr PushFilterIntoJoin(const CalcNode& calc, const JoinNode& join,
   if (join.join_kind() == JoinKind::kInner) {
     if (join.condition()) conjuncts.push_back(join.condition());
     JoinNode merged(join.input(0), join.input(1), join.join_kind(), Conjunction(conjuncts),
-                    join.batch_mode(), join.left_keys(), join.right_keys());
+                    join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal());
     PlanNodePtr rewritten = RewriteJoin(merged, rewrite);
     return rewrite(
         std::make_shared<CalcNode>(rewritten, calc.projections(), Names(calc.schema()), nullptr));
@@ -194,7 +271,7 @@ PlanNodePtr PushFilterIntoJoin(const CalcNode& calc, const JoinNode& join,
   auto pushed = std::make_shared<JoinNode>(
       FilterInput(join.input(0), std::move(left_filters), rewrite),
       FilterInput(join.input(1), std::move(right_filters), rewrite), join.join_kind(),
-      join.condition(), join.batch_mode(), join.left_keys(), join.right_keys());
+      join.condition(), join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal());
   return std::make_shared<CalcNode>(pushed, calc.projections(), Names(calc.schema()),
                                     Conjunction(std::move(rest)));
 }
@@ -246,9 +323,9 @@ PlanNodePtr PruneJoinColumns(const CalcNode& calc, const JoinNode& join,
   for (int key : join.left_keys()) left_keys.push_back(mapping[key]);
   for (int key : join.right_keys()) right_keys.push_back(mapping[num_left + key] - new_num_left);
   ExprPtr condition = join.condition() ? RemapInputRefs(join.condition(), mapping) : nullptr;
-  auto pruned =
-      std::make_shared<JoinNode>(inputs[0], inputs[1], join.join_kind(), condition,
-                                 join.batch_mode(), std::move(left_keys), std::move(right_keys));
+  auto pruned = std::make_shared<JoinNode>(inputs[0], inputs[1], join.join_kind(), condition,
+                                           join.batch_mode(), std::move(left_keys),
+                                           std::move(right_keys), join.temporal());
   std::vector<ExprPtr> projections;
   for (const ExprPtr& projection : calc.projections()) {
     projections.push_back(RemapInputRefs(projection, mapping));

@@ -32,4 +32,11 @@ PlanNodePtr PushFilterIntoJoin(const CalcNode& calc, const JoinNode& join,
 PlanNodePtr PruneJoinColumns(const CalcNode& calc, const JoinNode& join,
                              const RewriteFunction& rewrite);
 
+/// The time bounds of an interval join in `condition` (over the joined row of
+/// `left` then `right` columns): comparisons between an event-time attribute of
+/// each side, each perhaps shifted by an interval, that bound the right's time
+/// both from below and from above relative to the left's. nullopt otherwise.
+std::optional<IntervalBounds> FindIntervalBounds(const ExprPtr& condition, const PlanSchema& left,
+                                                 const PlanSchema& right);
+
 }  // namespace tiangong::sql

@@ -1,5 +1,7 @@
 #include "sql/optimize_rank.h"
 
+#include <map>
+
 #include <limits>
 
 namespace tiangong::sql {
@@ -104,6 +106,58 @@ std::optional<RankWindow> FindWindow(const PlanNodePtr& node, const std::vector<
   }
   if (start_window == nullptr || start_window != end_window) return std::nullopt;
   return RankWindow{*end_column, SpecOf(*end_window).local_time_zone};
+}
+
+std::optional<WindowJoinBounds> FindWindowJoin(const ExprPtr& condition,
+                                               const std::vector<int>& left_keys,
+                                               const std::vector<int>& right_keys,
+                                               const PlanNodePtr& left, const PlanNodePtr& right) {
+  int num_left = static_cast<int>(left->schema().size());
+  // Equal pairs of (left column, joined-row column of the right).
+  std::vector<std::pair<int, int>> equal;
+  for (size_t k = 0; k < left_keys.size(); ++k) {
+    equal.emplace_back(left_keys[k], num_left + right_keys[k]);
+  }
+  if (condition) {
+    for (const ExprPtr& conjunct : SplitConjunction(condition)) {
+      if (conjunct->kind() != ExprKind::kCall || conjunct->name() != "=" ||
+          conjunct->args().size() != 2) {
+        continue;
+      }
+      const ExprPtr& a = conjunct->args()[0];
+      const ExprPtr& b = conjunct->args()[1];
+      if (a->kind() != ExprKind::kInputRef || b->kind() != ExprKind::kInputRef) continue;
+      equal.emplace_back(std::min(a->input_index(), b->input_index()),
+                         std::max(a->input_index(), b->input_index()));
+    }
+  }
+  const PlanNode* left_window = nullptr;
+  const PlanNode* right_window = nullptr;
+  std::optional<int> left_end;
+  std::optional<int> right_end;
+  bool starts_equal = false;
+  for (const auto& [l, r] : equal) {
+    if (l >= num_left || r < num_left) continue;
+    WindowColumn left_column = TraceWindowColumn(*left, l);
+    WindowColumn right_column = TraceWindowColumn(*right, r - num_left);
+    if (left_column.window == nullptr || right_column.window == nullptr ||
+        left_column.role != right_column.role) {
+      continue;
+    }
+    if ((left_window && left_window != left_column.window) ||
+        (right_window && right_window != right_column.window)) {
+      continue;
+    }
+    left_window = left_column.window;
+    right_window = right_column.window;
+    if (left_column.role == 0) starts_equal = true;
+    if (left_column.role == 1) {
+      left_end = l;
+      right_end = r - num_left;
+    }
+  }
+  if (!starts_equal || !left_end) return std::nullopt;
+  return WindowJoinBounds{*left_end, *right_end, SpecOf(*left_window).local_time_zone};
 }
 
 PlanNodePtr RewriteTopN(const CalcNode& calc, const OverAggregateNode& over, bool batch_mode,

@@ -23,4 +23,12 @@ PlanNodePtr PruneRankNumber(const CalcNode& calc, const RankNode& rank,
 /// window (of a window aggregation or window table function below), that window.
 std::optional<RankWindow> FindWindow(const PlanNodePtr& node, const std::vector<int>& columns);
 
+/// A window join's bounds: `left` and `right` are windowed and the join's keys
+/// (pairwise equal) or `condition` (over the joined row) equate their
+/// window_start and window_end columns.
+std::optional<WindowJoinBounds> FindWindowJoin(const ExprPtr& condition,
+                                               const std::vector<int>& left_keys,
+                                               const std::vector<int>& right_keys,
+                                               const PlanNodePtr& left, const PlanNodePtr& right);
+
 }  // namespace tiangong::sql

@@ -410,6 +410,22 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
       // a join without equality keys runs in one subtask.
       const auto& join = static_cast<const JoinNode&>(*node);
       bool keyed = !join.left_keys().empty();
+      if (join.is_lookup()) {
+        // Rows are looked up where they are; the dimension table's scan is
+        // only the lookup's source.
+        if (!keyed) {
+          return Status::Validation(
+              "Temporal table join requires an equality condition on fields of the dimension "
+              "table (a column of it equal to an expression over the other side)");
+        }
+        const PlanNode* right = inputs[1].get();
+        while (right->kind() == PlanNodeKind::kCalc) right = right->input().get();
+        if (right->kind() != PlanNodeKind::kTableScan) {
+          return Status::Internal("a lookup join's right input is not a table scan");
+        }
+        parallelism = inputs[0]->parallelism();
+        break;
+      }
       parallelism = keyed ? default_parallelism : 1;
       for (int side = 0; side < 2; ++side) {
         PlanNodePtr& input = inputs[side];
@@ -428,6 +444,10 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
   }
   for (PlanNodePtr& input : inputs) {
     if (input->parallelism() == parallelism) continue;
+    if (node->kind() == PlanNodeKind::kJoin && &input == &inputs[1] &&
+        static_cast<const JoinNode&>(*node).is_lookup()) {
+      continue;
+    }
     auto exchange = std::make_shared<ExchangeNode>(
         input, parallelism == 1 ? Distribution::kSingleton : Distribution::kRebalance);
     exchange->set_parallelism(parallelism);

@@ -6,6 +6,8 @@
 #include <fmt/ranges.h>
 
 #include "common/check.h"
+#include "sql/optimize_join.h"
+#include "sql/optimize_rank.h"
 
 namespace tiangong::sql {
 namespace {
@@ -327,37 +329,89 @@ std::string_view JoinKindName(JoinKind kind) {
 
 namespace {
 
-PlanSchema JoinSchema(const PlanSchema& left, const PlanSchema& right, JoinKind kind) {
+PlanSchema JoinSchema(const PlanSchema& left, const PlanSchema& right, JoinKind kind,
+                      TemporalJoin temporal, bool interval) {
   bool left_nullable = kind == JoinKind::kRight || kind == JoinKind::kFull;
   bool right_nullable = kind == JoinKind::kLeft || kind == JoinKind::kFull;
   PlanSchema schema;
   std::set<std::string> used;
-  auto add = [&](const PlanField& field, bool nullable) {
+  auto add = [&](const PlanField& field, bool nullable, bool keep_time_attribute) {
     // Unique names, as EXPLAIN shows them: a second `id` becomes `id0`.
     std::string name = field.name;
     for (int suffix = 0; used.count(name) > 0; ++suffix) name = field.name + std::to_string(suffix);
     used.insert(name);
-    DataType type = field.type.WithTimeAttribute(TimeAttribute::kNone);
+    DataType type =
+        keep_time_attribute ? field.type : field.type.WithTimeAttribute(TimeAttribute::kNone);
     schema.push_back({name, nullable ? type.WithNullable(true) : type});
   };
-  for (const PlanField& field : left) add(field, left_nullable);
-  for (const PlanField& field : right) add(field, right_nullable);
+  // A temporal join keeps the time attributes of its (streaming) left side, an
+  // interval join those of both.
+  for (const PlanField& field : left) {
+    add(field, left_nullable, temporal != TemporalJoin::kNone || interval);
+  }
+  for (const PlanField& field : right) add(field, right_nullable, interval);
   return schema;
+}
+
+// Interval and window joins are streaming joins of append-only inputs.
+bool StreamingAppendJoin(const PlanNode& left, const PlanNode& right, TemporalJoin temporal,
+                         bool batch_mode) {
+  return temporal == TemporalJoin::kNone && !batch_mode && left.changelog_mode().insert_only() &&
+         right.changelog_mode().insert_only();
 }
 
 }  // namespace
 
 JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition,
-                   bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys)
-    : PlanNode(PlanNodeKind::kJoin, JoinSchema(left->schema(), right->schema(), kind),
+                   bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys,
+                   TemporalJoin temporal)
+    : JoinNode(left, right, kind, condition, batch_mode, left_keys, right_keys, temporal,
+               StreamingAppendJoin(*left, *right, temporal, batch_mode)
+                   ? FindIntervalBounds(condition, left->schema(), right->schema())
+                   : std::nullopt,
+               StreamingAppendJoin(*left, *right, temporal, batch_mode)
+                   ? FindWindowJoin(condition, left_keys, right_keys, left, right)
+                   : std::nullopt) {}
+
+JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition,
+                   bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys,
+                   TemporalJoin temporal, std::optional<IntervalBounds> interval,
+                   std::optional<WindowJoinBounds> window)
+    : PlanNode(PlanNodeKind::kJoin,
+               JoinSchema(left->schema(), right->schema(), kind, temporal, interval.has_value()),
                {left, right}),
       kind_(kind),
       condition_(std::move(condition)),
       batch_mode_(batch_mode),
       left_keys_(std::move(left_keys)),
-      right_keys_(std::move(right_keys)) {}
+      right_keys_(std::move(right_keys)),
+      temporal_(temporal),
+      interval_(interval),
+      window_(interval ? std::optional<WindowJoinBounds>() : window) {}
+
+bool JoinNode::bounded() const {
+  // A lookup join ends with its stream; the dimension table is only looked into.
+  return is_lookup() ? input(0)->bounded() : PlanNode::bounded();
+}
+
+std::string JoinNode::Name() const {
+  switch (temporal_) {
+    case TemporalJoin::kLookup:
+      return "LookupJoin";
+    case TemporalJoin::kEventTime:
+      return "TemporalJoin";
+    case TemporalJoin::kNone:
+      break;
+  }
+  if (window_) return "WindowJoin";
+  return interval_ ? "IntervalJoin" : "Join";
+}
 
 ChangelogMode JoinNode::changelog_mode() const {
+  // A temporal join's result follows the stream's changes only.
+  if (temporal_ != TemporalJoin::kNone && !batch_mode_) return input(0)->changelog_mode();
+  // An interval join pads an outer row only once it can have no partner.
+  if (interval_ || window_) return ChangelogMode::InsertOnly();
   if (batch_mode_) return ChangelogMode::InsertOnly();
   // An inner join of append streams only appends; an outer join retracts the
   // NULL-padded row when a partner arrives.
@@ -377,13 +431,21 @@ std::string JoinNode::Details() const {
   if (condition_) conditions.push_back(condition_->ToString());
   std::string where =
       conditions.empty() ? "true" : fmt::format("{}", fmt::join(conditions, " AND "));
-  return fmt::format("joinType=[{}], where=[{}], select=[{}]", JoinKindName(kind_), where,
+  std::string bounds;
+  if (interval_) {
+    bounds = fmt::format(
+        "windowBounds=[isRowTime=true, leftLowerBound={}, leftUpperBound={}, leftTimeIndex={}, "
+        "rightTimeIndex={}], ",
+        -interval_->upper / 1000, -interval_->lower / 1000, interval_->left_time_column,
+        interval_->right_time_column);
+  }
+  return fmt::format("joinType=[{}], {}where=[{}], select=[{}]", JoinKindName(kind_), bounds, where,
                      FieldNames(schema_));
 }
 
 PlanNodePtr JoinNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return std::make_shared<JoinNode>(inputs[0], inputs[1], kind_, condition_, batch_mode_,
-                                    left_keys_, right_keys_);
+                                    left_keys_, right_keys_, temporal_);
 }
 
 std::string SortKeysToString(const std::vector<SortKey>& keys, const PlanSchema& input) {

@@ -278,6 +278,30 @@ class AggregateNode final : public PlanNode {
 
 enum class JoinKind { kInner, kLeft, kRight, kFull };
 
+/// Joins with FOR SYSTEM_TIME AS OF: a lookup join (processing time; the right
+/// input is the dimension table's scan, read by key lookups rather than as a
+/// stream) or an event-time temporal join against a versioned table.
+enum class TemporalJoin { kNone, kLookup, kEventTime };
+
+/// An interval join's time bounds: the condition limits the right row's event
+/// time to [left time + lower, left time + upper] (microseconds). Rows expire
+/// from the join's state when the watermark passes the last time a partner
+/// could have.
+struct IntervalBounds {
+  int left_time_column = 0;
+  int right_time_column = 0;  // over the right input
+  int64_t lower = 0;
+  int64_t upper = 0;
+};
+
+/// A window join's windows: each side's window_end column (equal on both sides
+/// by the condition). Rows leave the join's state when their window fires.
+struct WindowJoinBounds {
+  int left_window_end = 0;
+  int right_window_end = 0;  // over the right input
+  bool local_time_zone = false;
+};
+
 /// "InnerJoin", "LeftOuterJoin", ...: as EXPLAIN shows it.
 std::string_view JoinKindName(JoinKind kind);
 
@@ -295,8 +319,19 @@ std::string_view JoinKindName(JoinKind kind);
 class JoinNode final : public PlanNode {
  public:
   JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition, bool batch_mode,
-           std::vector<int> left_keys = {}, std::vector<int> right_keys = {});
+           std::vector<int> left_keys = {}, std::vector<int> right_keys = {},
+           TemporalJoin temporal = TemporalJoin::kNone);
   JoinKind join_kind() const { return kind_; }
+  TemporalJoin temporal() const { return temporal_; }
+  /// A lookup join: only the left input is a stream.
+  bool is_lookup() const { return temporal_ == TemporalJoin::kLookup; }
+  /// Set for an interval join: a streaming join of append-only inputs whose
+  /// condition bounds the sides' event times against each other.
+  const std::optional<IntervalBounds>& interval() const { return interval_; }
+  /// Set for a window join: both sides are windowed (window table functions or
+  /// window aggregations) and the condition equates their window_start and
+  /// window_end.
+  const std::optional<WindowJoinBounds>& window() const { return window_; }
   const ExprPtr& condition() const { return condition_; }
   const std::vector<int>& left_keys() const { return left_keys_; }
   const std::vector<int>& right_keys() const { return right_keys_; }
@@ -304,17 +339,25 @@ class JoinNode final : public PlanNode {
   /// Whether unmatched rows of the left (right) side are kept, NULL-padded.
   bool left_outer() const { return kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull; }
   bool right_outer() const { return kind_ == JoinKind::kRight || kind_ == JoinKind::kFull; }
+  bool bounded() const override;
   ChangelogMode changelog_mode() const override;
-  std::string Name() const override { return "Join"; }
+  std::string Name() const override;
   std::string Details() const override;
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
 
  private:
+  JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition, bool batch_mode,
+           std::vector<int> left_keys, std::vector<int> right_keys, TemporalJoin temporal,
+           std::optional<IntervalBounds> interval, std::optional<WindowJoinBounds> window);
+
   JoinKind kind_;
   ExprPtr condition_;
   bool batch_mode_;
   std::vector<int> left_keys_;
   std::vector<int> right_keys_;
+  TemporalJoin temporal_;
+  std::optional<IntervalBounds> interval_;
+  std::optional<WindowJoinBounds> window_;
 };
 
 /// An ORDER BY item over an input column. Flink's default null order: NULLS

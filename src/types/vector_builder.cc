@@ -310,4 +310,22 @@ Value ReadValue(const Vector& vector, size_t row) {
   return Value();
 }
 
+VectorPtr GatherOrNull(const Vector& input, const DataType& type,
+                       const std::vector<int32_t>& rows) {
+  bool any_null = false;
+  for (int32_t row : rows) any_null |= row < 0;
+  if (!any_null) {
+    return Gather(input, reinterpret_cast<const uint32_t*>(rows.data()), rows.size());
+  }
+  VectorBuilder builder(type);
+  for (int32_t row : rows) {
+    if (row < 0) {
+      builder.AppendNull();
+    } else {
+      builder.AppendFrom(input, static_cast<size_t>(row));
+    }
+  }
+  return builder.Build();
+}
+
 }  // namespace tiangong

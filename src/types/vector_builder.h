@@ -89,4 +89,8 @@ MutableVectorPtr MakeVector(const DataType& type, const std::vector<Value>& valu
 /// The value at `row` of `vector` as a Value.
 Value ReadValue(const Vector& vector, size_t row);
 
+/// Row rows[i] of `input` for each i, where -1 gives NULL; `type` is the
+/// result's type (`input`'s, nullable).
+VectorPtr GatherOrNull(const Vector& input, const DataType& type, const std::vector<int32_t>& rows);
+
 }  // namespace tiangong
