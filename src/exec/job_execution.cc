@@ -17,6 +17,7 @@
 #include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
+#include "exec/temporal_join_operator.h"
 #include "exec/window_aggregate_operator.h"
 #include "exec/window_table_function_operator.h"
 
@@ -188,6 +189,8 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       const auto& join = static_cast<const sql::JoinNode&>(*node);
       if (join.is_lookup()) {
         operators.push_back(std::make_unique<LookupJoinOperator>(join));
+      } else if (join.temporal() == sql::TemporalJoin::kEventTime) {
+        operators.push_back(std::make_unique<TemporalJoinOperator>(join));
       } else {
         operators.push_back(std::make_unique<JoinOperator>(join));
       }

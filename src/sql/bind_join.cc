@@ -51,14 +51,16 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
   JoinKind kind = ToJoinKind(join.join_type);
   TemporalJoin temporal = TemporalJoin::kNone;
   Relation right;
+  std::optional<VersionTimes> version_times;
+  std::vector<int> primary_key;  // of a versioned table, over its columns
   if (join.right->system_time) {
-    ASSIGN_OR_RAISE(temporal, BindTemporalJoin(join, left, &right));
+    ASSIGN_OR_RAISE(temporal, BindTemporalJoin(join, left, &right, &version_times, &primary_key));
   } else {
     ASSIGN_OR_RAISE(right, BindTableReference(*join.right));
   }
   auto plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, nullptr,
                                          context_.connector_context.batch_mode, std::vector<int>{},
-                                         std::vector<int>{}, temporal);
+                                         std::vector<int>{}, temporal, version_times);
   // The joined row: the left's fields, then the right's, typed as the plan says
   // (nullable on an outer join's inner side, time attributes materialized).
   Relation joined;
@@ -105,9 +107,32 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
                    "Temporal table join requires an equality condition on fields of table {}",
                    join.right->name.ToString());
   }
-  joined.plan = std::make_shared<JoinNode>(left.plan, right.plan, kind, condition,
-                                           context_.connector_context.batch_mode,
-                                           std::vector<int>{}, std::vector<int>{}, temporal);
+  if (temporal == TemporalJoin::kEventTime) {
+    // Each version is found by the versioned table's primary key.
+    for (int key : primary_key) {
+      int column = static_cast<int>(num_left) + key;
+      bool equated = false;
+      for (const ExprPtr& conjunct : SplitConjunction(condition)) {
+        if (conjunct->kind() != ExprKind::kCall || conjunct->name() != "=") continue;
+        for (int side = 0; side < 2; ++side) {
+          const ExprPtr& mine = conjunct->args()[side];
+          std::vector<int> other_refs;
+          CollectInputRefs(*conjunct->args()[1 - side], &other_refs);
+          equated |= mine->kind() == ExprKind::kInputRef && mine->input_index() == column &&
+                     !other_refs.empty() && other_refs.back() < static_cast<int>(num_left);
+        }
+      }
+      if (!equated) {
+        return ErrorAt(join.location,
+                       "Temporal table's primary key [{}] must be included in the equivalence "
+                       "condition of the temporal join, but the condition is [{}]",
+                       joined.scope.fields[column].name, condition->ToString());
+      }
+    }
+  }
+  joined.plan = std::make_shared<JoinNode>(
+      left.plan, right.plan, kind, condition, context_.connector_context.batch_mode,
+      std::vector<int>{}, std::vector<int>{}, temporal, version_times);
   // An interval join keeps the time attributes the plain join dropped.
   for (size_t i = 0; i < joined.scope.fields.size(); ++i) {
     joined.scope.fields[i].type = joined.plan->schema()[i].type;
@@ -149,7 +174,8 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
 }
 
 Result<TemporalJoin> Binder::BindTemporalJoin(const TableReference& join, const Relation& left,
-                                              Relation* right) {
+                                              Relation* right, std::optional<VersionTimes>* times,
+                                              std::vector<int>* primary_key) {
   const TableReference& table = *join.right;
   if (join.join_type != JoinType::kInner && join.join_type != JoinType::kLeft) {
     return ErrorAt(join.location,
@@ -164,12 +190,37 @@ Result<TemporalJoin> Binder::BindTemporalJoin(const TableReference& join, const 
                    "processing-time or event-time column), but {} is of type {}",
                    table.system_time->ToSql(), time->type().ToString());
   }
-  if (time->type().is_rowtime()) {
-    return ErrorAt(table.system_time->location,
-                   "Event-time temporal joins (FOR SYSTEM_TIME AS OF an event-time attribute) "
-                   "are not supported yet; use a processing-time attribute for a lookup join");
-  }
   ASSIGN_OR_RAISE(*right, BindNamedTable(table, /*allow_system_time=*/true));
+  if (time->type().is_rowtime()) {
+    // A versioned table: rows with an event time, versions of a primary key.
+    std::optional<int> rowtime;
+    for (size_t i = 0; i < right->scope.fields.size(); ++i) {
+      if (right->scope.fields[i].type.is_rowtime()) {
+        rowtime = static_cast<int>(i);
+        break;
+      }
+    }
+    if (!rowtime) {
+      return ErrorAt(table.location,
+                     "Event-time temporal join requires both the left and the right table to "
+                     "have an event-time attribute (a WATERMARK), but {} has none",
+                     table.name.ToString());
+    }
+    Result<Catalog::Entry> entry = context_.catalog.Find(table.name);
+    if (!entry.ok() || entry->table == nullptr || entry->table->primary_key.empty()) {
+      return ErrorAt(table.location,
+                     "Temporal Table Join requires primary key in versioned table {}, but no "
+                     "primary key can be found",
+                     table.name.ToString());
+    }
+    for (const std::string& key : entry->table->primary_key) {
+      for (size_t i = 0; i < right->scope.fields.size(); ++i) {
+        if (right->scope.fields[i].name == key) primary_key->push_back(static_cast<int>(i));
+      }
+    }
+    *times = VersionTimes{time->input_index(), *rowtime};
+    return TemporalJoin::kEventTime;
+  }
   // The dimension table is read by lookups: its plan must be its scan (with
   // computed columns over it, at most).
   const PlanNode* node = right->plan.get();

@@ -96,7 +96,8 @@ class Binder {
   /// The right side of `a JOIN b FOR SYSTEM_TIME AS OF a.time`: binds it into
   /// `right` and says which temporal join it is.
   Result<TemporalJoin> BindTemporalJoin(const TableReference& join, const Relation& left,
-                                        Relation* right);
+                                        Relation* right, std::optional<VersionTimes>* times,
+                                        std::vector<int>* primary_key);
   Result<Relation> BindCatalogTable(const CatalogTable& table, const std::string& qualified_name,
                                     const std::string& qualifier);
   Result<Relation> BindView(const CatalogView& view, const std::string& qualifier);

@@ -155,7 +155,10 @@ PlanNodePtr RewriteJoin(const JoinNode& join, const RewriteFunction& rewrite) {
   int num_right = static_cast<int>(right->schema().size());
   int width = num_left + num_right;
   bool push_left = join.join_kind() == JoinKind::kInner || join.join_kind() == JoinKind::kRight;
-  bool push_right = join.join_kind() == JoinKind::kInner || join.join_kind() == JoinKind::kLeft;
+  // A versioned table's rows are versions: filtering them first would bring
+  // back versions they replaced.
+  bool push_right = (join.join_kind() == JoinKind::kInner || join.join_kind() == JoinKind::kLeft) &&
+                    join.temporal() != TemporalJoin::kEventTime;
   std::vector<ExprPtr> left_filters;
   std::vector<ExprPtr> right_filters;
   std::vector<ExprPtr> left_keys;
@@ -224,9 +227,9 @@ PlanNodePtr RewriteJoin(const JoinNode& join, const RewriteFunction& rewrite) {
   for (int i = 0; i < width; ++i) mapping[i] = i < num_left ? i : i - num_left + new_num_left;
   ExprPtr condition = Conjunction(std::move(rest));
   if (condition) condition = RemapInputRefs(condition, mapping);
-  auto rewritten = std::make_shared<JoinNode>(new_left, new_right, join.join_kind(), condition,
-                                              join.batch_mode(), std::move(left_columns),
-                                              std::move(right_columns), join.temporal());
+  auto rewritten = std::make_shared<JoinNode>(
+      new_left, new_right, join.join_kind(), condition, join.batch_mode(), std::move(left_columns),
+      std::move(right_columns), join.temporal(), join.version_times());
   if (new_num_left == num_left && new_num_right == num_right) return rewritten;
   // Drop the computed key columns again.
   std::vector<ExprPtr> projections;
@@ -244,7 +247,8 @@ PlanNodePtr PushFilterIntoJoin(const CalcNode& calc, const JoinNode& join,
   if (join.join_kind() == JoinKind::kInner) {
     if (join.condition()) conjuncts.push_back(join.condition());
     JoinNode merged(join.input(0), join.input(1), join.join_kind(), Conjunction(conjuncts),
-                    join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal());
+                    join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal(),
+                    join.version_times());
     PlanNodePtr rewritten = RewriteJoin(merged, rewrite);
     return rewrite(
         std::make_shared<CalcNode>(rewritten, calc.projections(), Names(calc.schema()), nullptr));
@@ -271,7 +275,8 @@ PlanNodePtr PushFilterIntoJoin(const CalcNode& calc, const JoinNode& join,
   auto pushed = std::make_shared<JoinNode>(
       FilterInput(join.input(0), std::move(left_filters), rewrite),
       FilterInput(join.input(1), std::move(right_filters), rewrite), join.join_kind(),
-      join.condition(), join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal());
+      join.condition(), join.batch_mode(), join.left_keys(), join.right_keys(), join.temporal(),
+      join.version_times());
   return std::make_shared<CalcNode>(pushed, calc.projections(), Names(calc.schema()),
                                     Conjunction(std::move(rest)));
 }
@@ -286,6 +291,10 @@ PlanNodePtr PruneJoinColumns(const CalcNode& calc, const JoinNode& join,
   if (join.condition()) CollectInputRefs(*join.condition(), &used);
   for (int key : join.left_keys()) used.push_back(key);
   for (int key : join.right_keys()) used.push_back(num_left + key);
+  if (const auto& times = join.version_times()) {
+    used.push_back(times->left_time_column);
+    used.push_back(num_left + times->right_time_column);
+  }
   std::vector<bool> needed(width, false);
   for (int column : used) needed[column] = true;
   if (std::all_of(needed.begin(), needed.end(), [](bool n) { return n; })) return nullptr;
@@ -323,9 +332,14 @@ PlanNodePtr PruneJoinColumns(const CalcNode& calc, const JoinNode& join,
   for (int key : join.left_keys()) left_keys.push_back(mapping[key]);
   for (int key : join.right_keys()) right_keys.push_back(mapping[num_left + key] - new_num_left);
   ExprPtr condition = join.condition() ? RemapInputRefs(join.condition(), mapping) : nullptr;
+  std::optional<VersionTimes> times = join.version_times();
+  if (times) {
+    times->left_time_column = mapping[times->left_time_column];
+    times->right_time_column = mapping[num_left + times->right_time_column] - new_num_left;
+  }
   auto pruned = std::make_shared<JoinNode>(inputs[0], inputs[1], join.join_kind(), condition,
                                            join.batch_mode(), std::move(left_keys),
-                                           std::move(right_keys), join.temporal());
+                                           std::move(right_keys), join.temporal(), times);
   std::vector<ExprPtr> projections;
   for (const ExprPtr& projection : calc.projections()) {
     projections.push_back(RemapInputRefs(projection, mapping));

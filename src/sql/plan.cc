@@ -364,8 +364,9 @@ bool StreamingAppendJoin(const PlanNode& left, const PlanNode& right, TemporalJo
 
 JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition,
                    bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys,
-                   TemporalJoin temporal)
+                   TemporalJoin temporal, std::optional<VersionTimes> version_times)
     : JoinNode(left, right, kind, condition, batch_mode, left_keys, right_keys, temporal,
+               version_times,
                StreamingAppendJoin(*left, *right, temporal, batch_mode)
                    ? FindIntervalBounds(condition, left->schema(), right->schema())
                    : std::nullopt,
@@ -375,8 +376,8 @@ JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr c
 
 JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition,
                    bool batch_mode, std::vector<int> left_keys, std::vector<int> right_keys,
-                   TemporalJoin temporal, std::optional<IntervalBounds> interval,
-                   std::optional<WindowJoinBounds> window)
+                   TemporalJoin temporal, std::optional<VersionTimes> version_times,
+                   std::optional<IntervalBounds> interval, std::optional<WindowJoinBounds> window)
     : PlanNode(PlanNodeKind::kJoin,
                JoinSchema(left->schema(), right->schema(), kind, temporal, interval.has_value()),
                {left, right}),
@@ -387,7 +388,8 @@ JoinNode::JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr c
       right_keys_(std::move(right_keys)),
       temporal_(temporal),
       interval_(interval),
-      window_(interval ? std::optional<WindowJoinBounds>() : window) {}
+      window_(interval ? std::optional<WindowJoinBounds>() : window),
+      version_times_(version_times) {}
 
 bool JoinNode::bounded() const {
   // A lookup join ends with its stream; the dimension table is only looked into.
@@ -445,7 +447,7 @@ std::string JoinNode::Details() const {
 
 PlanNodePtr JoinNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return std::make_shared<JoinNode>(inputs[0], inputs[1], kind_, condition_, batch_mode_,
-                                    left_keys_, right_keys_, temporal_);
+                                    left_keys_, right_keys_, temporal_, version_times_);
 }
 
 std::string SortKeysToString(const std::vector<SortKey>& keys, const PlanSchema& input) {

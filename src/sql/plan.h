@@ -294,6 +294,13 @@ struct IntervalBounds {
   int64_t upper = 0;
 };
 
+/// An event-time temporal join's time columns: the left's AS OF time and the
+/// versioned right table's event time (over the right input).
+struct VersionTimes {
+  int left_time_column = 0;
+  int right_time_column = 0;
+};
+
 /// A window join's windows: each side's window_end column (equal on both sides
 /// by the condition). Rows leave the join's state when their window fires.
 struct WindowJoinBounds {
@@ -320,7 +327,8 @@ class JoinNode final : public PlanNode {
  public:
   JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition, bool batch_mode,
            std::vector<int> left_keys = {}, std::vector<int> right_keys = {},
-           TemporalJoin temporal = TemporalJoin::kNone);
+           TemporalJoin temporal = TemporalJoin::kNone,
+           std::optional<VersionTimes> version_times = std::nullopt);
   JoinKind join_kind() const { return kind_; }
   TemporalJoin temporal() const { return temporal_; }
   /// A lookup join: only the left input is a stream.
@@ -332,6 +340,8 @@ class JoinNode final : public PlanNode {
   /// window aggregations) and the condition equates their window_start and
   /// window_end.
   const std::optional<WindowJoinBounds>& window() const { return window_; }
+  /// Set for an event-time temporal join.
+  const std::optional<VersionTimes>& version_times() const { return version_times_; }
   const ExprPtr& condition() const { return condition_; }
   const std::vector<int>& left_keys() const { return left_keys_; }
   const std::vector<int>& right_keys() const { return right_keys_; }
@@ -348,7 +358,8 @@ class JoinNode final : public PlanNode {
  private:
   JoinNode(PlanNodePtr left, PlanNodePtr right, JoinKind kind, ExprPtr condition, bool batch_mode,
            std::vector<int> left_keys, std::vector<int> right_keys, TemporalJoin temporal,
-           std::optional<IntervalBounds> interval, std::optional<WindowJoinBounds> window);
+           std::optional<VersionTimes> version_times, std::optional<IntervalBounds> interval,
+           std::optional<WindowJoinBounds> window);
 
   JoinKind kind_;
   ExprPtr condition_;
@@ -358,6 +369,7 @@ class JoinNode final : public PlanNode {
   TemporalJoin temporal_;
   std::optional<IntervalBounds> interval_;
   std::optional<WindowJoinBounds> window_;
+  std::optional<VersionTimes> version_times_;
 };
 
 /// An ORDER BY item over an input column. Flink's default null order: NULLS
