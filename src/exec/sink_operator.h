@@ -8,7 +8,8 @@
 namespace tiangong {
 
 /// The end of a pipeline: hands batches to a connector's SinkWriter and counts
-/// the rows written.
+/// the rows written. Watermarks and processing time go to the writer too
+/// (SinkWriter::OnWatermark / OnProcessingTime); nothing is emitted downstream.
 class SinkOperator final : public Operator {
  public:
   SinkOperator(std::string name, std::unique_ptr<SinkWriter> writer, ConnectorMetrics* metrics)
@@ -17,7 +18,12 @@ class SinkOperator final : public Operator {
   std::string name() const override { return name_; }
   Status Open(const OperatorContext& context) override { return writer_->Open(); }
   Status ProcessBatch(Batch batch, Output* output) override;
-  Status ProcessWatermark(Watermark watermark, Output* output) override { return Status::OK(); }
+  Status ProcessWatermark(Watermark watermark, Output* output) override {
+    return writer_->OnWatermark(watermark.timestamp);
+  }
+  Status AdvanceProcessingTime(int64_t now_micros, Output* output) override {
+    return writer_->OnProcessingTime(now_micros);
+  }
   Status Finish(Output* output) override;
   Status Close() override { return writer_->Close(); }
 

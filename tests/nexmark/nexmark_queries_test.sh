@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The Nexmark queries q0, q1 and q2 run unchanged (bench/nexmark/queries) on the
-# nexmark generator, and write exactly the rows they should:
+# The Nexmark queries q0, q1, q2 and q10 run unchanged (bench/nexmark/queries) on
+# the nexmark generator, and write exactly the rows they should:
 #  - q0 and q1 write one row per bid: 46 of every 50 events;
 #  - q2 writes the bids whose auction is a multiple of 123, counted here from an
 #    independent dump of every bid's auction;
 #  - the results are the same at parallelism 1 and 2, and with filter push-down
-#    switched off.
+#    switched off;
+#  - q10 writes every bid into dt=/hm= partition directories and commits each
+#    partition with a _SUCCESS file.
 # Usage: nexmark_queries_test.sh <path to tiangong>
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -78,8 +80,25 @@ records_out "$work/q1_check.sql" > /dev/null
 wrong=$(cat "$work"/euros/part-* | awk -F, '{ if (int($2 * 1000 + 0.5) != $1 * 908) print }' | head -3)
 [ -z "$wrong" ] || fail "q1 euro amounts differ from price * 0.908: $wrong"
 
+# q10: partitioned filesystem sink with partition-time commit.
+for parallelism in 1 2; do
+  out="$work/q10-$parallelism"
+  q10=$(records_out "$queries/q10.sql" -D NEXMARK_DIR="$out" -D SUBMIT_TIME=t1 \
+          -D parallelism.default=$parallelism)
+  [ "$q10" -eq "$bids" ] || fail "q10 (parallelism $parallelism) wrote $q10 rows, expected $bids"
+  root="$out/data/output/t1/bid"
+  written=$(cat "$root"/dt=*/hm=*/part-* 2>/dev/null | wc -l)
+  [ "$written" -eq "$bids" ] || fail "q10 (parallelism $parallelism) files hold $written rows"
+  partitions=$(find "$root" -mindepth 2 -maxdepth 2 -type d -name 'hm=*' | wc -l)
+  committed=$(find "$root" -mindepth 3 -maxdepth 3 -type f -name _SUCCESS | wc -l)
+  [ "$partitions" -gt 0 ] && [ "$committed" -eq "$partitions" ] ||
+    fail "q10 (parallelism $parallelism): $committed of $partitions partitions committed"
+  leftovers=$(find "$root" -name '.*' | wc -l)
+  [ "$leftovers" -eq 0 ] || fail "q10 (parallelism $parallelism) left $leftovers hidden files"
+done
+
 if [ $failures -gt 0 ]; then
   echo "nexmark_queries_test: $failures failure(s)"
   exit 1
 fi
-echo "nexmark_queries_test: q0, q1 and q2 wrote the expected rows"
+echo "nexmark_queries_test: q0, q1, q2 and q10 wrote the expected rows"

@@ -211,6 +211,10 @@ class SqlTestRunner {
 
   std::string CheckOutput(const SqlTestRecord& record) {
     fs::path target = directory_ / record.path;
+    if (record.absent) {
+      if (!fs::exists(target)) return "";
+      return fmt::format("expected nothing at {}, but it exists", target.string());
+    }
     std::vector<fs::path> files;
     if (fs::is_directory(target)) {
       for (const auto& entry : fs::recursive_directory_iterator(target)) {

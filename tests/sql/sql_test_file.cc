@@ -41,6 +41,7 @@ Result<std::vector<SqlTestRecord>> ParseSqlTestFile(const std::string& text) {
       std::vector<std::string_view> parts = Split(rest, ' ');
       record.path = std::string(parts[0]);
       record.rowsort = parts.size() > 1 && parts[1] == "rowsort";
+      record.absent = parts.size() > 1 && parts[1] == "absent";
       while (i < lines.size() && !blank(i)) record.expected.push_back(lines[i++]);
       records.push_back(std::move(record));
       continue;

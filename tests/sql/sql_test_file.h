@@ -40,6 +40,8 @@ namespace tiangong {
 ///   output <path> [rowsort] the files under ${TEST_DIR}/<path> (a file, or every
 ///   <expected lines>        visible file of a directory) hold exactly these lines
 ///
+///   output <path> absent    nothing exists at ${TEST_DIR}/<path>
+///
 /// Records end at a blank line. Lines starting with '#' between records are
 /// comments. ${TEST_DIR} in SQL is a fresh directory per test file.
 struct SqlTestRecord {
@@ -50,6 +52,7 @@ struct SqlTestRecord {
   std::string expected_error;
   bool rowsort = false;
   bool materialize = false;
+  bool absent = false;  // output: the path must not exist
   std::string path;
   std::vector<std::string> expected;  // rows, file lines
 };

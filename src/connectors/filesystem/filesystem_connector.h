@@ -16,8 +16,21 @@ namespace tiangong {
 ///
 /// Sink: each subtask writes part files 'part-<uuid>-<subtask>-<n>' under
 /// 'path', first as hidden in-progress files that become visible when they roll
-/// ('sink.rolling-policy.file-size', 'sink.rolling-policy.rollover-interval') or
-/// when the input ends.
+/// ('sink.rolling-policy.file-size'; 'sink.rolling-policy.rollover-interval' and
+/// 'sink.rolling-policy.inactivity-interval', checked every
+/// 'sink.rolling-policy.check-interval') or when the input ends.
+///
+/// PARTITIONED BY tables keep the partition columns in directory names, Hive
+/// style ('dt=2024-01-01/hm=10%3A00/part-...'; NULL and empty values become
+/// 'partition.default-name'), and the files hold the other columns. The source
+/// reads the partition values back from the directories.
+///
+/// Partition commit ('sink.partition-commit.*', 'partition.time-extractor.*'):
+/// with 'sink.partition-commit.policy.kind' = 'success-file' the sink writes an
+/// empty success file into a partition once its files are complete and the
+/// trigger (processing time or watermark, plus a delay) allows it; see
+/// PartitionCommitTracker. The 'metastore' and 'custom' policies and custom time
+/// extractors are rejected.
 std::unique_ptr<ConnectorFactory> MakeFilesystemConnectorFactory();
 
 }  // namespace tiangong

@@ -6,11 +6,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "connectors/filesystem/filesystem_options.h"
+#include "connectors/filesystem/partition_path.h"
+#include "functions/cast.h"
+#include "types/vector_builder.h"
 
 namespace tiangong {
 namespace {
@@ -22,6 +26,15 @@ constexpr size_t kReadChunk = 1 << 20;
 bool IsHidden(const fs::path& path) {
   std::string name = path.filename().string();
   return name.empty() || name[0] == '.' || name[0] == '_';
+}
+
+// The partition values of `file` of a partitioned `table`, from its directory
+// names; nullopt for files outside partition directories.
+std::optional<std::vector<std::string>> PartitionValuesOf(const FilesystemTable& table,
+                                                          const std::string& file) {
+  std::string directory =
+      fs::path(file).parent_path().lexically_relative(fs::path(table.path)).generic_string();
+  return ParsePartitionPath(directory, table.partition_keys);
 }
 
 // Every visible file under `root` (or `root` itself when it is a file), sorted.
@@ -77,7 +90,7 @@ class FilesystemReader final : public SourceReader {
                    std::unique_ptr<RecordDecoder> decoder, const ReaderContext& context)
       : table_(std::move(table)),
         decoder_(std::move(decoder)),
-        builder_(table_->row_type),
+        builder_(table_->data_type),
         batch_size_(context.batch_size),
         subtask_(context.subtask_index),
         parallelism_(context.parallelism),
@@ -105,11 +118,14 @@ class FilesystemReader final : public SourceReader {
       }
       std::string path = current_->path;
       ASSIGN_OR_RAISE(bool more, ReadLines());
-      if (!more) CloseCurrent();
-      if (builder_.num_rows() > 0) {
+      bool has_rows = builder_.num_rows() > 0;
+      if (has_rows) {
         *batch = builder_.Build();
-        return ReadResult{ReadStatus::kBatch, {}, std::move(path)};
+        // Before CloseCurrent(): the partition values are the current file's.
+        if (!table_->partition_keys.empty()) *batch = AddPartitionColumns(*batch);
       }
+      if (!more) CloseCurrent();
+      if (has_rows) return ReadResult{ReadStatus::kBatch, {}, std::move(path)};
     }
     if (table_->monitor_interval.count() == 0) return ReadResult{ReadStatus::kEnd};
     // Monitoring: look for new files owned by this subtask.
@@ -136,6 +152,7 @@ class FilesystemReader final : public SourceReader {
     ASSIGN_OR_RAISE(std::vector<std::string> files, ListFiles(table_->path, table_->table_name));
     for (const std::string& path : files) {
       if (seen_.count(path) > 0) continue;
+      if (!table_->partition_keys.empty() && !PartitionValuesOf(*table_, path)) continue;
       uint64_t owner = XXH3_64bits(path.data(), path.size()) % static_cast<uint64_t>(parallelism_);
       if (owner != static_cast<uint64_t>(subtask_)) continue;
       seen_.insert(path);
@@ -157,7 +174,56 @@ class FilesystemReader final : public SourceReader {
     buffer_.clear();
     buffer_start_ = 0;
     at_end_ = false;
+    if (!table_->partition_keys.empty()) RETURN_NOT_OK(ReadPartitionValues());
     return Status::OK();
+  }
+
+  // The values of the current file's partition columns, typed; the default
+  // partition name stands for NULL.
+  Status ReadPartitionValues() {
+    partition_values_.clear();
+    std::optional<std::vector<std::string>> texts = PartitionValuesOf(*table_, current_->path);
+    if (!texts) {
+      return Status::DataError("Table {}: file '{}' is not in a partition directory",
+                               table_->table_name, current_->path);
+    }
+    const std::vector<RowField>& fields = table_->row_type.fields();
+    for (size_t i = 0; i < texts->size(); ++i) {
+      const std::string& text = (*texts)[i];
+      const DataType& type = fields[static_cast<size_t>(table_->partition_indexes[i])].type;
+      if (text == table_->default_partition_name) {
+        partition_values_.push_back(Value::Null());
+        continue;
+      }
+      Result<Value> value =
+          CastValue(Value::String(text), DataType::String(), type, table_->function_context);
+      if (!value.ok()) {
+        return Status::DataError(
+            "Table {}: file '{}': partition column `{}` is {} but the directory says '{}': {}",
+            table_->table_name, current_->path, table_->partition_keys[i], type.ToString(), text,
+            value.status().message());
+      }
+      partition_values_.push_back(value.MoveValue());
+    }
+    return Status::OK();
+  }
+
+  // The full row from the decoded data columns and the current file's
+  // partition values.
+  Batch AddPartitionColumns(const Batch& data) {
+    size_t num_rows = data.num_rows();
+    const std::vector<RowField>& fields = table_->row_type.fields();
+    std::vector<VectorPtr> columns(fields.size());
+    for (size_t i = 0; i < table_->data_indexes.size(); ++i) {
+      columns[static_cast<size_t>(table_->data_indexes[i])] = data.column(i);
+    }
+    for (size_t i = 0; i < table_->partition_indexes.size(); ++i) {
+      size_t index = static_cast<size_t>(table_->partition_indexes[i]);
+      VectorBuilder builder(fields[index].type);
+      for (size_t row = 0; row < num_rows; ++row) builder.AppendValue(partition_values_[i]);
+      columns[index] = builder.Build();
+    }
+    return Batch(std::move(columns), num_rows, data.row_kinds());
   }
 
   void CloseCurrent() {
@@ -233,6 +299,7 @@ class FilesystemReader final : public SourceReader {
   std::vector<FileSplit> pending_;
   std::optional<FileSplit> current_;
   std::set<std::string> seen_;
+  std::vector<Value> partition_values_;  // of the current file
   std::FILE* file_ = nullptr;
   std::string buffer_;
   size_t buffer_start_ = 0;
@@ -257,13 +324,17 @@ class FilesystemSource final : public TableSource {
     // A monitoring source discovers every file in its readers.
     if (!bounded()) return splits;
     ASSIGN_OR_RAISE(std::vector<std::string> files, ListFiles(table_->path, table_->table_name));
-    for (const std::string& file : files) splits.push_back(SourceSplit{file, "0:0"});
+    for (const std::string& file : files) {
+      // Files of a partitioned table live in partition directories.
+      if (!table_->partition_keys.empty() && !PartitionValuesOf(*table_, file)) continue;
+      splits.push_back(SourceSplit{file, "0:0"});
+    }
     return splits;
   }
 
   Result<std::unique_ptr<SourceReader>> CreateReader(const ReaderContext& context) const override {
     ASSIGN_OR_RAISE(std::unique_ptr<RecordDecoder> decoder,
-                    table_->format->CreateDecoder(table_->row_type, table_->format_options,
+                    table_->format->CreateDecoder(table_->data_type, table_->format_options,
                                                   table_->function_context));
     return std::unique_ptr<SourceReader>(
         std::make_unique<FilesystemReader>(table_, std::move(decoder), context));
