@@ -38,6 +38,29 @@ std::vector<std::string> FunctionRegistry::AggregateNames() const {
   return names;
 }
 
+void FunctionRegistry::AddTable(TableFunctionDefinition function) {
+  std::string key = ToUpper(function.name);
+  tables_.insert_or_assign(std::move(key), std::move(function));
+}
+
+const TableFunctionDefinition* FunctionRegistry::FindTable(std::string_view name) const {
+  auto it = tables_.find(ToUpper(name));
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FunctionRegistry::TableNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, function] : tables_) names.push_back(name);
+  return names;
+}
+
+void FunctionRegistry::Remove(std::string_view name) {
+  std::string key = ToUpper(name);
+  scalars_.erase(key);
+  aggregates_.erase(key);
+  tables_.erase(key);
+}
+
 const FunctionRegistry& BuiltinFunctions() {
   static const FunctionRegistry registry = [] {
     FunctionRegistry built;

@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "functions/aggregate_function.h"
 #include "functions/expression.h"
+#include "functions/table_function.h"
 
 namespace tiangong {
 
@@ -40,6 +41,24 @@ struct ScalarFunction {
   ScalarBinder bind;
 };
 
+/// The outcome of binding a table function call to concrete argument types.
+struct BoundTableFunction {
+  TableFunctionPtr function;
+  /// Types the arguments are implicitly cast to before the function sees them.
+  std::vector<DataType> argument_types;
+};
+
+using TableFunctionBinder =
+    std::function<Result<BoundTableFunction>(std::span<const ArgumentInfo>)>;
+
+/// A table function (LATERAL TABLE(f(...))): its name, the signatures it accepts
+/// (for error messages), and the binder that checks argument types.
+struct TableFunctionDefinition {
+  std::string name;
+  std::vector<std::string> signatures;
+  TableFunctionBinder bind;
+};
+
 /// Functions by name, case-insensitively. Built-ins and plugins register the
 /// same way. Thread-safety: fill it before sharing; lookups are then safe.
 class FunctionRegistry {
@@ -54,9 +73,18 @@ class FunctionRegistry {
   const AggregateFunctionDefinition* FindAggregate(std::string_view name) const;
   std::vector<std::string> AggregateNames() const;
 
+  void AddTable(TableFunctionDefinition function);
+  const TableFunctionDefinition* FindTable(std::string_view name) const;
+  std::vector<std::string> TableNames() const;
+
+  /// Removes the scalar, aggregate and table functions with this name, so that
+  /// a function added next under the name is the only one it finds.
+  void Remove(std::string_view name);
+
  private:
   std::map<std::string, ScalarFunction, std::less<>> scalars_;  // by upper-case name
   std::map<std::string, AggregateFunctionDefinition, std::less<>> aggregates_;
+  std::map<std::string, TableFunctionDefinition, std::less<>> tables_;
 };
 
 /// Every built-in function, registered once.

@@ -478,7 +478,11 @@ Result<Statement> Parser::ParseShow() {
     statement.show->what = "CREATE VIEW";
     ASSIGN_OR_RAISE(statement.show->name, ParseObjectName());
   } else {
-    AcceptKeyword("USER");
+    if (AcceptKeyword("USER")) {
+      RETURN_NOT_OK(ExpectKeyword("FUNCTIONS"));
+      statement.show->what = "USER FUNCTIONS";
+      return statement;
+    }
     for (std::string_view what : {"TABLES", "VIEWS", "FUNCTIONS"}) {
       if (AcceptKeyword(what)) statement.show->what = std::string(what);
     }

@@ -8,6 +8,7 @@
 #include "sql/binder.h"
 #include "sql/optimizer.h"
 #include "types/temporal.h"
+#include "udf/plugin_functions.h"
 
 namespace tiangong::sql {
 namespace {
@@ -62,6 +63,7 @@ std::string PlannedJob::Explain() const {
 Session::Session(const ConnectorRegistry& connectors, const FunctionRegistry& functions,
                  Configuration config)
     : connectors_(connectors),
+      builtin_functions_(functions),
       functions_(functions),
       config_(std::move(config)),
       initial_config_(config_) {}
@@ -129,13 +131,13 @@ Result<StatementResult> Session::Execute(const std::shared_ptr<const Statement>&
       return result;
     }
     case StatementKind::kCreateFunction:
-      return Status::Unsupported(
-          "CREATE FUNCTION is not supported yet: user-defined functions come with the stateful "
-          "engine");
+      RETURN_NOT_OK(CreateFunction(*statement.create_function));
+      return result;
     case StatementKind::kDrop: {
       const DropStatement& drop = *statement.drop;
       if (drop.object_kind == "FUNCTION") {
-        return Status::Unsupported("DROP FUNCTION is not supported yet");
+        RETURN_NOT_OK(DropFunction(drop));
+        return result;
       }
       RETURN_NOT_OK(catalog_.Drop(drop.object_kind, drop.name, drop.if_exists));
       return result;
@@ -151,6 +153,7 @@ Result<StatementResult> Session::Execute(const std::shared_ptr<const Statement>&
       // Check the settings Tiangong interprets, so that a typo fails here.
       if (set.key == "table.local-time-zone") RETURN_NOT_OK(TimeZone::Load(set.value).status());
       if (set.key == "parallelism.default") RETURN_NOT_OK(ParseInt(set.value).status());
+      if (set.key == "tiangong.udf.plugins") RETURN_NOT_OK(plugins_.LoadList(set.value));
       if (set.key == "execution.runtime-mode") {
         std::string mode = ToLower(set.value);
         if (mode != "streaming" && mode != "batch" && mode != "automatic") {
@@ -188,8 +191,16 @@ Result<StatementResult> Session::Execute(const std::shared_ptr<const Statement>&
       } else if (show.what == "VIEWS") {
         for (const std::string& name : catalog_.ViewNames()) rows.push_back({name});
         result.message = TextTable({"view name"}, rows);
+      } else if (show.what == "USER FUNCTIONS") {
+        for (const auto& [key, function] : user_functions_) rows.push_back({function.name});
+        result.message = TextTable({"function name"}, rows);
       } else {
-        for (const std::string& name : functions_.ScalarNames()) rows.push_back({name});
+        for (const auto& names :
+             {functions_.ScalarNames(), functions_.AggregateNames(), functions_.TableNames()}) {
+          for (const std::string& name : names) rows.push_back({name});
+        }
+        std::sort(rows.begin(), rows.end());
+        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
         result.message = TextTable({"function name"}, rows);
       }
       return result;
@@ -282,6 +293,89 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
     job.name = "insert-into_" + Join(sink_names, ",");
   }
   return job;
+}
+
+Status Session::CreateFunction(const CreateFunctionStatement& create) {
+  const std::string& name = create.name.name();
+  if (create.language == "PYTHON") {
+    return Status::Unsupported(
+        "Function `{}`: Python user-defined functions are not supported; Tiangong runs functions "
+        "from C/C++ plugins (see 'tiangong.udf.plugins')",
+        name);
+  }
+  if (!create.language.empty() && create.language != "JAVA" && create.language != "SCALA") {
+    return Status::Validation("Function `{}`: unsupported language {} (JAVA, SCALA or PYTHON)",
+                              name, create.language);
+  }
+  if (create.temporary_system && create.name.parts.size() > 1) {
+    return Status::Validation(
+        "Temporary system function `{}` cannot be qualified with a catalog or database",
+        create.name.ToString());
+  }
+  if (!create.temporary_system) RETURN_NOT_OK(catalog_.Qualify(create.name).status());
+  std::string key = ToUpper(name);
+  if (user_functions_.count(key) > 0) {
+    if (create.if_not_exists) return Status::OK();
+    return Status::Validation("Function `{}` already exists", name);
+  }
+  bool builtin = builtin_functions_.FindScalar(name) != nullptr ||
+                 builtin_functions_.FindAggregate(name) != nullptr ||
+                 builtin_functions_.FindTable(name) != nullptr;
+  if (builtin && !create.temporary_system) {
+    return Status::Validation(
+        "Function `{}` has the name of a built-in function, which calls would find first; choose "
+        "another name, or replace the built-in for this session with CREATE TEMPORARY SYSTEM "
+        "FUNCTION",
+        name);
+  }
+
+  // The identifier is looked up among the configured plugins and the plugins
+  // named by USING JAR. Java archives cannot be loaded; a script written for
+  // Flink still runs when a loaded plugin implements the same identifier.
+  RETURN_NOT_OK(plugins_.LoadList(config_.GetString("tiangong.udf.plugins", "")));
+  std::vector<std::string> java_archives;
+  for (const std::string& jar : create.using_jars) {
+    if (ToLower(jar).ends_with(".jar")) {
+      java_archives.push_back(fmt::format("'{}'", jar));
+    } else {
+      RETURN_NOT_OK(plugins_.Load(jar));
+    }
+  }
+  Result<udf::PluginSet::Match> implementation = plugins_.Find(create.identifier, name);
+  if (!implementation.ok()) {
+    if (java_archives.empty()) return implementation.status();
+    return Status(implementation.status().code(),
+                  fmt::format("{} (USING JAR {} is a Java archive, which Tiangong cannot load)",
+                              implementation.status().message(), Join(java_archives, ", ")));
+  }
+  udf::RegisterPluginFunction(name, implementation->plugin, *implementation->function, &functions_);
+  user_functions_.emplace(std::move(key), UserFunction{name, std::move(*implementation)});
+  return Status::OK();
+}
+
+Status Session::DropFunction(const DropStatement& drop) {
+  const std::string& name = drop.name.name();
+  if (drop.name.parts.size() > 1) RETURN_NOT_OK(catalog_.Qualify(drop.name).status());
+  auto it = user_functions_.find(ToUpper(name));
+  if (it == user_functions_.end()) {
+    if (drop.if_exists) return Status::OK();
+    if (builtin_functions_.FindScalar(name) != nullptr ||
+        builtin_functions_.FindAggregate(name) != nullptr) {
+      return Status::Validation("Function `{}` is a built-in function and cannot be dropped", name);
+    }
+    return Status::Validation("Function `{}` does not exist", name);
+  }
+  user_functions_.erase(it);
+  RebuildFunctions();
+  return Status::OK();
+}
+
+void Session::RebuildFunctions() {
+  functions_ = builtin_functions_;
+  for (const auto& [key, function] : user_functions_) {
+    udf::RegisterPluginFunction(function.name, function.implementation.plugin,
+                                *function.implementation.function, &functions_);
+  }
 }
 
 Result<std::string> Session::Describe(const ObjectName& name) {

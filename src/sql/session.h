@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "sql/ast.h"
 #include "sql/catalog.h"
 #include "sql/plan.h"
+#include "udf/plugin_set.h"
 
 namespace tiangong::sql {
 
@@ -49,10 +51,16 @@ struct StatementResult {
 /// (SET/RESET), and statement execution. DDL, SET, SHOW and EXPLAIN take effect
 /// immediately; INSERT, statement sets and SELECT come back as planned jobs for
 /// the caller to run.
+///
+/// User-defined functions: CREATE FUNCTION name AS 'identifier' finds the
+/// identifier among the UDF plugins the session has loaded (from the setting
+/// 'tiangong.udf.plugins' and USING JAR '<plugin>.so') and makes `name`
+/// callable in the session's statements, next to the built-in functions.
 /// Thread-safety: none.
 class Session {
  public:
-  /// Registries must outlive the session.
+  /// Registries must outlive the session. `functions` are the built-ins; the
+  /// session adds its user-defined functions to its own copy.
   Session(const ConnectorRegistry& connectors, const FunctionRegistry& functions,
           Configuration config);
 
@@ -70,9 +78,23 @@ class Session {
   Result<PlannedJob> PlanJob(const Statement& statement, std::string_view script_text);
   Result<std::string> Describe(const ObjectName& name);
   Result<std::string> ShowCreate(const ShowStatement& show);
+  Status CreateFunction(const CreateFunctionStatement& create);
+  Status DropFunction(const DropStatement& drop);
+  /// The built-ins with the user functions added.
+  void RebuildFunctions();
+
+  /// A function made with CREATE FUNCTION.
+  struct UserFunction {
+    std::string name;  // as written
+    udf::PluginSet::Match implementation;
+  };
 
   const ConnectorRegistry& connectors_;
-  const FunctionRegistry& functions_;
+  const FunctionRegistry& builtin_functions_;
+  /// Built-in and user functions: what statements are bound against.
+  FunctionRegistry functions_;
+  udf::PluginSet plugins_;
+  std::map<std::string, UserFunction> user_functions_;  // by upper-case name
   Configuration config_;
   const Configuration initial_config_;
   Catalog catalog_;

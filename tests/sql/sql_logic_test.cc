@@ -2,6 +2,9 @@
 // native engine and reports every record whose outcome differs from the file.
 //
 //   sql_logic_test tests/sql/<name>.test
+//
+// Besides ${TEST_DIR}, SQL may use ${EXAMPLE_UDF_PLUGIN}: the path of the
+// example UDF plugin the build makes from examples/udf/.
 
 #include <unistd.h>
 
@@ -28,6 +31,8 @@ namespace tiangong {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kExampleUdfPlugin = TIANGONG_EXAMPLE_UDF_PLUGIN;
 
 // Collects the rows of a query in print form.
 class CapturingSink final : public TableSink {
@@ -92,7 +97,8 @@ class SqlTestRunner {
   Status Execute(const std::string& sql, std::vector<std::string>* rows,
                  std::vector<std::string>* plan = nullptr) {
     ASSIGN_OR_RAISE(std::string text,
-                    SubstituteVariables(sql, {{"TEST_DIR", directory_.string()}}));
+                    SubstituteVariables(sql, {{"TEST_DIR", directory_.string()},
+                                              {"EXAMPLE_UDF_PLUGIN", kExampleUdfPlugin}}));
     scripts_.push_back(std::make_unique<std::string>(text));
     const std::string& owned = *scripts_.back();
     ASSIGN_OR_RAISE(std::vector<sql::Statement> statements, sql::ParseScript(owned));
