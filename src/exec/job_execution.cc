@@ -14,6 +14,7 @@
 #include "exec/group_aggregate_operator.h"
 #include "exec/join_operator.h"
 #include "exec/lookup_join_operator.h"
+#include "exec/over_aggregate_operator.h"
 #include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
 #include "exec/source_watermarks.h"
@@ -179,6 +180,11 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       } else {
         operators.push_back(std::make_unique<WindowAggregateOperator>(aggregate));
       }
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kOverAggregate) {
+      operators.push_back(std::make_unique<OverAggregateOperator>(
+          static_cast<const sql::OverAggregateNode&>(*node)));
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kRank) {

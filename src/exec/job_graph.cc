@@ -24,6 +24,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kAggregate:
         case sql::PlanNodeKind::kWindowTableFunction:
         case sql::PlanNodeKind::kRank:
+        case sql::PlanNodeKind::kOverAggregate:
           operators.push_back(node);
           node = node->input();
           continue;

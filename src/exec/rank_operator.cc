@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/byte_io.h"
+#include "exec/sort_key.h"
 #include "types/key_encoder.h"
 #include "types/row_codec.h"
 #include "types/temporal.h"
@@ -23,24 +24,6 @@ struct RankEntry {
   uint64_t seq = 0;
   std::string row;
 };
-
-// NULLs sort first or last by a prefix byte, whatever the direction.
-void AppendSortKey(const Batch& batch, const std::vector<sql::SortKey>& order, size_t row,
-                   std::string* out) {
-  for (const sql::SortKey& key : order) {
-    const Vector& column = *batch.column(key.column);
-    if (column.IsNull(row)) {
-      out->push_back(key.nulls_first ? '\x00' : '\x02');
-      continue;
-    }
-    out->push_back('\x01');
-    if (key.ascending) {
-      EncodeKeyValue(column, row, out);
-    } else {
-      EncodeKeyValueDescending(column, row, out);
-    }
-  }
-}
 
 }  // namespace
 

@@ -65,6 +65,8 @@ struct OrderItem {
 
 /// OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE BETWEEN ...]).
 struct WindowSpecification {
+  /// OVER w: the name of a window of the query's WINDOW clause; nothing else is set.
+  std::string reference;
   std::vector<ParsedExpressionPtr> partition_by;
   std::vector<OrderItem> order_by;
   bool has_frame = false;
@@ -167,6 +169,8 @@ struct Query {
   ParsedExpressionPtr where;
   std::vector<ParsedExpressionPtr> group_by;
   ParsedExpressionPtr having;
+  /// WINDOW w AS (...), ...
+  std::vector<std::pair<std::string, std::unique_ptr<WindowSpecification>>> windows;
   // kSetOperation: UNION, INTERSECT, EXCEPT; all = ALL
   std::string set_operator;
   bool all = false;

@@ -88,7 +88,17 @@ Result<Binder::Relation> Binder::BindOverSelect(const Query& query, Relation inp
   std::map<std::string, size_t> window_of_text;
   bool retraction = !input.plan->changelog_mode().insert_only();
   for (const ParsedExpression* call : calls) {
-    const WindowSpecification& specification = *call->over;
+    const WindowSpecification* named = call->over.get();
+    if (!named->reference.empty()) {
+      named = nullptr;
+      for (const auto& [name, window] : query.windows) {
+        if (EqualsIgnoreCase(name, call->over->reference)) named = window.get();
+      }
+      if (named == nullptr) {
+        return ErrorAt(call->location, "Window '{}' not found", call->over->reference);
+      }
+    }
+    const WindowSpecification& specification = *named;
     std::string name = ToUpper(call->names.back());
     auto [it, inserted] = window_of_text.emplace(WindowText(specification), windows.size());
     if (inserted) {
@@ -158,7 +168,8 @@ Result<Binder::Relation> Binder::BindOverSelect(const Query& query, Relation inp
         return ErrorAt(call->location, "{}() cannot be used with OVER", name);
       }
       AggregateBindInput bind_input;
-      bind_input.retraction = retraction;
+      // Rows leave a bounded frame: its accumulators retract them.
+      bind_input.retraction = retraction || (specification.has_frame && !window.frame.unbounded);
       std::vector<std::string> argument_names;
       for (const ParsedExpressionPtr& arg : call->args) {
         if (ContainsAggregate(*arg) || ContainsOver(*arg)) {
@@ -203,7 +214,8 @@ Result<Binder::Relation> Binder::BindOverSelect(const Query& query, Relation inp
       names.push_back(fmt::format("w{}$o{}", &window - windows.data(), c));
     }
     plan = std::make_shared<OverAggregateNode>(plan, window.partition_keys, window.order,
-                                               window.frame, std::move(window.calls), names);
+                                               window.frame, std::move(window.calls), names,
+                                               context_.connector_context.batch_mode);
   }
 
   // The SELECT list reads the input's columns and the calls' results.

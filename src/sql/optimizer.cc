@@ -403,7 +403,35 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
               RankFunctionName(*call.rank));
         }
       }
-      return Status::Unsupported("OVER aggregations are not supported yet");
+      const PlanSchema& in = over.input()->schema();
+      const std::vector<SortKey>& order = over.order();
+      bool time_order = order.size() == 1 && order[0].ascending &&
+                        in[order[0].column].type.time_attribute() != TimeAttribute::kNone;
+      if (!over.batch_mode() && !time_order) {
+        return Status::Unsupported(
+            "OVER windows' ordering in stream mode must be defined on a time attribute, "
+            "ascending, but it is [{}]",
+            SortKeysToString(order, in));
+      }
+      if (!over.frame().rows && !over.frame().unbounded &&
+          (order.size() != 1 || !in[order[0].column].type.is_timestamp())) {
+        return Status::Unsupported(
+            "RANGE BETWEEN <interval> PRECEDING needs an OVER window ordered by one timestamp");
+      }
+      if (!over.changelog_mode().insert_only() && !over.batch_mode()) {
+        return Status::Unsupported(
+            "OVER aggregations need an append-only input, but the query's input has updates");
+      }
+      parallelism = over.partition_keys().empty() ? 1 : default_parallelism;
+      PlanNodePtr& input = inputs[0];
+      if (input->parallelism() > 1 || parallelism > 1) {
+        auto exchange = std::make_shared<ExchangeNode>(
+            input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
+            over.partition_keys());
+        exchange->set_parallelism(parallelism);
+        input = exchange;
+      }
+      break;
     }
     case PlanNodeKind::kJoin: {
       // Rows with equal keys meet in one subtask: both sides hash by their keys;

@@ -485,6 +485,10 @@ Result<ParsedExpressionPtr> Parser::ParseFunctionArguments(ParsedExpressionPtr c
 
 Result<std::unique_ptr<WindowSpecification>> Parser::ParseWindowSpecification() {
   auto window = std::make_unique<WindowSpecification>();
+  if (!PeekOperator("(")) {
+    ASSIGN_OR_RAISE(window->reference, ExpectIdentifier("a window name or '('"));
+    return window;
+  }
   RETURN_NOT_OK(ExpectOperator("("));
   if (AcceptKeywords({"PARTITION", "BY"})) {
     do {

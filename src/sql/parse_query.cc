@@ -163,6 +163,14 @@ Result<QueryPtr> Parser::ParseSelect() {
   if (AcceptKeyword("HAVING")) {
     ASSIGN_OR_RAISE(query->having, ParseExpression());
   }
+  if (AcceptKeyword("WINDOW")) {
+    do {
+      ASSIGN_OR_RAISE(std::string name, ExpectIdentifier("a window name"));
+      RETURN_NOT_OK(ExpectKeyword("AS"));
+      ASSIGN_OR_RAISE(std::unique_ptr<WindowSpecification> window, ParseWindowSpecification());
+      query->windows.emplace_back(std::move(name), std::move(window));
+    } while (AcceptOperator(","));
+  }
   return query;
 }
 

@@ -497,13 +497,14 @@ PlanSchema OverSchema(const PlanSchema& input, const std::vector<OverCall>& call
 OverAggregateNode::OverAggregateNode(PlanNodePtr input, std::vector<int> partition_keys,
                                      std::vector<SortKey> order, OverFrame frame,
                                      std::vector<OverCall> calls,
-                                     std::vector<std::string> call_names)
+                                     std::vector<std::string> call_names, bool batch_mode)
     : PlanNode(PlanNodeKind::kOverAggregate, OverSchema(input->schema(), calls, call_names),
                {input}),
       partition_keys_(std::move(partition_keys)),
       order_(std::move(order)),
       frame_(frame),
-      calls_(std::move(calls)) {}
+      calls_(std::move(calls)),
+      batch_mode_(batch_mode) {}
 
 std::string OverAggregateNode::Details() const {
   const PlanSchema& in = input()->schema();

@@ -412,11 +412,12 @@ class OverAggregateNode final : public PlanNode {
  public:
   OverAggregateNode(PlanNodePtr input, std::vector<int> partition_keys, std::vector<SortKey> order,
                     OverFrame frame, std::vector<OverCall> calls,
-                    std::vector<std::string> call_names);
+                    std::vector<std::string> call_names, bool batch_mode);
   const std::vector<int>& partition_keys() const { return partition_keys_; }
   const std::vector<SortKey>& order() const { return order_; }
   const OverFrame& frame() const { return frame_; }
   const std::vector<OverCall>& calls() const { return calls_; }
+  bool batch_mode() const { return batch_mode_; }
   std::string Name() const override { return "OverAggregate"; }
   std::string Details() const override;
   PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
@@ -426,6 +427,7 @@ class OverAggregateNode final : public PlanNode {
   std::vector<SortKey> order_;
   OverFrame frame_;
   std::vector<OverCall> calls_;
+  bool batch_mode_;
 };
 
 /// Where a Top-N over windows finds each row's window: its window_end column,
