@@ -7,8 +7,35 @@
 namespace tiangong::sql {
 
 Configuration CatalogTable::OptionsAsConfiguration() const {
+  // Flink's legacy option style ('connector.type' = 'filesystem',
+  // 'connector.path', 'format.type' = 'csv', 'format.field-delimiter') is read
+  // as today's ('connector', 'path', 'format', 'csv.field-delimiter').
+  auto find = [&](std::string_view key) -> const std::string* {
+    for (const auto& [name, value] : options) {
+      if (name == key) return &value;
+    }
+    return nullptr;
+  };
+  bool legacy = find("connector.type") != nullptr && find("connector") == nullptr;
+  std::string format = legacy && find("format.type") != nullptr ? *find("format.type") : "";
   Configuration config;
-  for (const auto& [key, value] : options) config.Set(key, value);
+  for (const auto& [key, value] : options) {
+    if (!legacy) {
+      config.Set(key, value);
+    } else if (key == "connector.type") {
+      config.Set("connector", value);
+    } else if (key == "format.type") {
+      config.Set("format", value);
+    } else if (key == "connector.property-version" || key == "format.property-version") {
+      continue;
+    } else if (key.starts_with("connector.")) {
+      config.Set(key.substr(std::string_view("connector.").size()), value);
+    } else if (key.starts_with("format.") && !format.empty()) {
+      config.Set(format + "." + key.substr(std::string_view("format.").size()), value);
+    } else {
+      config.Set(key, value);
+    }
+  }
   return config;
 }
 

@@ -17,7 +17,7 @@ class FilesystemFactory final : public ConnectorFactory {
   OptionSpec options() const override {
     return {
         {"path", "format"},
-        {"source.monitor-interval", "sink.rolling-policy.file-size",
+        {"source.monitor-interval", "lookup.join.cache.ttl", "sink.rolling-policy.file-size",
          "sink.rolling-policy.rollover-interval", "sink.rolling-policy.check-interval",
          "sink.rolling-policy.inactivity-interval", "sink.parallelism", "partition.default-name",
          "sink.partition-commit.trigger", "sink.partition-commit.delay",
@@ -224,6 +224,10 @@ Result<std::shared_ptr<const FilesystemTable>> ParseFilesystemTable(
   ASSIGN_OR_RAISE(
       parsed->monitor_interval,
       ForTable(table.options.GetDuration("source.monitor-interval", std::chrono::milliseconds(0)),
+               table.name));
+  ASSIGN_OR_RAISE(
+      parsed->lookup_cache_ttl,
+      ForTable(table.options.GetDuration("lookup.join.cache.ttl", std::chrono::minutes(60)),
                table.name));
   ASSIGN_OR_RAISE(
       parsed->rolling_file_size,

@@ -64,6 +64,8 @@ struct FilesystemTable {
   FunctionContext function_context;
   /// Source: 0 means read what is there and end.
   std::chrono::milliseconds monitor_interval{0};
+  /// Lookup joins read the whole table and read it again after this long.
+  std::chrono::milliseconds lookup_cache_ttl{std::chrono::minutes(60)};
   /// Sink rolling policy: a part file rolls when it reaches the size, has been
   /// open for the rollover interval or got no rows for the inactivity interval;
   /// the two times are checked every check interval.

@@ -13,6 +13,7 @@
 
 #include "connectors/filesystem/filesystem_options.h"
 #include "connectors/filesystem/partition_path.h"
+#include "connectors/scan_lookup.h"
 #include "functions/cast.h"
 #include "types/vector_builder.h"
 
@@ -330,6 +331,14 @@ class FilesystemSource final : public TableSource {
       splits.push_back(SourceSplit{file, "0:0"});
     }
     return splits;
+  }
+
+  /// Lookups read the (bounded) table into memory, again every
+  /// 'lookup.join.cache.ttl'.
+  bool SupportsLookup() const override { return bounded(); }
+  Result<std::unique_ptr<LookupReader>> CreateLookupReader(
+      const std::vector<int>& key_columns, const LookupContext& context) const override {
+    return MakeScanLookupReader(this, key_columns, table_->lookup_cache_ttl, table_->table_name);
   }
 
   Result<std::unique_ptr<SourceReader>> CreateReader(const ReaderContext& context) const override {
