@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "exec/calc_operator.h"
+#include "exec/correlate_operator.h"
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
 #include "exec/join_operator.h"
@@ -180,6 +181,11 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       } else {
         operators.push_back(std::make_unique<WindowAggregateOperator>(aggregate));
       }
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kCorrelate) {
+      operators.push_back(
+          std::make_unique<CorrelateOperator>(static_cast<const sql::CorrelateNode&>(*node)));
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kOverAggregate) {

@@ -25,6 +25,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kWindowTableFunction:
         case sql::PlanNodeKind::kRank:
         case sql::PlanNodeKind::kOverAggregate:
+        case sql::PlanNodeKind::kCorrelate:
           operators.push_back(node);
           node = node->input();
           continue;

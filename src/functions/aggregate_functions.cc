@@ -281,7 +281,8 @@ class ExtremeFunction final : public AggregateFunction {
       EncodeKeyValue(value, rows[i], &key);
       if (!retraction_) {
         auto* accumulator = static_cast<ExtremeAccumulator*>(accumulators[i]);
-        if (!accumulator->has_value || (maximum_ ? key > accumulator->key : key < accumulator->key)) {
+        if (!accumulator->has_value ||
+            (maximum_ ? key > accumulator->key : key < accumulator->key)) {
           accumulator->has_value = true;
           accumulator->key = key;
           accumulator->value.clear();
@@ -310,7 +311,8 @@ class ExtremeFunction final : public AggregateFunction {
   Status Merge(Accumulator* target, const Accumulator& source) const override {
     if (retraction_) {
       auto* into = static_cast<ExtremeMultisetAccumulator*>(target);
-      for (const auto& [key, entry] : static_cast<const ExtremeMultisetAccumulator&>(source).values) {
+      for (const auto& [key, entry] :
+           static_cast<const ExtremeMultisetAccumulator&>(source).values) {
         auto [it, inserted] = into->values.try_emplace(key, 0, entry.second);
         it->second.first += entry.first;
       }
@@ -328,7 +330,8 @@ class ExtremeFunction final : public AggregateFunction {
     const std::string* bytes = nullptr;
     if (retraction_) {
       const auto& values = static_cast<const ExtremeMultisetAccumulator&>(accumulator).values;
-      if (!values.empty()) bytes = maximum_ ? &values.rbegin()->second.second : &values.begin()->second.second;
+      if (!values.empty())
+        bytes = maximum_ ? &values.rbegin()->second.second : &values.begin()->second.second;
     } else {
       const auto& extreme = static_cast<const ExtremeAccumulator&>(accumulator);
       if (extreme.has_value) bytes = &extreme.value;
@@ -448,8 +451,8 @@ class SequenceFunction final : public AggregateFunction {
       return;
     }
     if (kind_ != SequenceKind::kListAgg) {
-      const std::string& bytes = kind_ == SequenceKind::kFirst ? values.begin()->second
-                                                               : values.rbegin()->second;
+      const std::string& bytes =
+          kind_ == SequenceKind::kFirst ? values.begin()->second : values.rbegin()->second;
       ByteReader reader(bytes);
       Status status = ReadValue(&reader, out);
       TG_CHECK(status.ok());
@@ -525,8 +528,7 @@ Result<AggregateFunctionPtr> BindSequence(SequenceKind kind, const AggregateBind
     return SignatureMismatch(name, infos, {fmt::format("{}(<ANY>)", name)});
   }
   auto function = std::make_shared<SequenceFunction>(
-      kind, input.argument_types[0].WithNullable(true).WithTimeAttribute(TimeAttribute::kNone),
-      "");
+      kind, input.argument_types[0].WithNullable(true).WithTimeAttribute(TimeAttribute::kNone), "");
   function->set_retracting(input.retraction);
   return AggregateFunctionPtr(std::move(function));
 }
@@ -625,16 +627,15 @@ AggregateFunctionPtr MakeDistinctAggregate(AggregateFunctionPtr inner,
 }
 
 void RegisterAggregateFunctions(FunctionRegistry* registry) {
-  registry->AddAggregate(Define("COUNT", {"COUNT(*)", "COUNT(<ANY>)"},
-                                [](const AggregateBindInput& input) -> Result<AggregateFunctionPtr> {
-                                  if (input.argument_types.size() > 1) {
-                                    return Status::Validation(
-                                        "COUNT takes one argument or *, not {}",
-                                        input.argument_types.size());
-                                  }
-                                  return AggregateFunctionPtr(std::make_shared<CountFunction>(
-                                      input.argument_types.empty()));
-                                }));
+  registry->AddAggregate(Define(
+      "COUNT", {"COUNT(*)", "COUNT(<ANY>)"},
+      [](const AggregateBindInput& input) -> Result<AggregateFunctionPtr> {
+        if (input.argument_types.size() > 1) {
+          return Status::Validation("COUNT takes one argument or *, not {}",
+                                    input.argument_types.size());
+        }
+        return AggregateFunctionPtr(std::make_shared<CountFunction>(input.argument_types.empty()));
+      }));
   registry->AddAggregate(Define("SUM", {"SUM(<NUMERIC>)"}, [](const AggregateBindInput& input) {
     return BindSum(SumKind::kSum, input);
   }));
@@ -650,18 +651,15 @@ void RegisterAggregateFunctions(FunctionRegistry* registry) {
   registry->AddAggregate(Define("MAX", {"MAX(<COMPARABLE>)"}, [](const AggregateBindInput& input) {
     return BindExtreme(true, input);
   }));
-  registry->AddAggregate(Define("FIRST_VALUE", {"FIRST_VALUE(<ANY>)"},
-                                [](const AggregateBindInput& input) {
-                                  return BindSequence(SequenceKind::kFirst, input);
-                                }));
-  registry->AddAggregate(Define("LAST_VALUE", {"LAST_VALUE(<ANY>)"},
-                                [](const AggregateBindInput& input) {
-                                  return BindSequence(SequenceKind::kLast, input);
-                                }));
-  registry->AddAggregate(Define("LISTAGG", {"LISTAGG(<STRING>[, <STRING>])"},
-                                [](const AggregateBindInput& input) {
-                                  return BindSequence(SequenceKind::kListAgg, input);
-                                }));
+  registry->AddAggregate(Define(
+      "FIRST_VALUE", {"FIRST_VALUE(<ANY>)"},
+      [](const AggregateBindInput& input) { return BindSequence(SequenceKind::kFirst, input); }));
+  registry->AddAggregate(Define(
+      "LAST_VALUE", {"LAST_VALUE(<ANY>)"},
+      [](const AggregateBindInput& input) { return BindSequence(SequenceKind::kLast, input); }));
+  registry->AddAggregate(Define(
+      "LISTAGG", {"LISTAGG(<STRING>[, <STRING>])"},
+      [](const AggregateBindInput& input) { return BindSequence(SequenceKind::kListAgg, input); }));
 }
 
 }  // namespace tiangong

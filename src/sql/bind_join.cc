@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "functions/unnest.h"
 #include "sql/binder.h"
 
 namespace tiangong::sql {
@@ -44,10 +45,7 @@ int FindField(const std::vector<ScopeField>& fields, size_t begin, size_t end,
 
 Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
   ASSIGN_OR_RAISE(Relation left, BindTableReference(*join.left));
-  if (join.right->lateral) {
-    return ErrorAt(join.right->location,
-                   "Table functions (UNNEST, LATERAL TABLE) are not supported yet");
-  }
+  if (join.right->lateral) return BindLateral(join, std::move(left));
   JoinKind kind = ToJoinKind(join.join_type);
   TemporalJoin temporal = TemporalJoin::kNone;
   Relation right;
@@ -171,6 +169,86 @@ Result<Binder::Relation> Binder::BindJoin(const TableReference& join) {
   }
   output.plan = MakeProject(joined.plan, std::move(expressions), UniqueNames(names));
   return output;
+}
+
+Result<Binder::Relation> Binder::BindLateral(const TableReference& join, Relation left) {
+  const TableReference& table = *join.right;
+  JoinKind kind = JoinKind::kInner;
+  if (join.join_type == JoinType::kLeft) {
+    kind = JoinKind::kLeft;
+  } else if (join.join_type != JoinType::kInner && join.join_type != JoinType::kCross) {
+    return ErrorAt(join.location,
+                   "A table function can only be joined with INNER, CROSS or LEFT JOIN");
+  }
+  // The call, whose arguments read the left side's columns.
+  TableFunctionPtr function;
+  std::vector<ExprPtr> arguments;
+  std::string default_qualifier;
+  if (table.is_unnest) {
+    ASSIGN_OR_RAISE(ExprPtr collection, BindExpression(*table.function_call, left.scope));
+    Result<TableFunctionPtr> unnest = MakeUnnest(collection->type(), table.with_ordinality);
+    if (!unnest.ok()) return ErrorAt(table.function_call->location, unnest.status());
+    function = *unnest;
+    arguments.push_back(std::move(collection));
+  } else {
+    const ParsedExpression& call = *table.function_call;
+    std::string name = call.names.back();
+    const TableFunctionDefinition* definition = context_.functions.FindTable(name);
+    if (definition == nullptr) {
+      return ErrorAt(call.location, "No table function named {}; create it with CREATE FUNCTION",
+                     name);
+    }
+    ASSIGN_OR_RAISE(std::vector<ExprPtr> bound, BindArguments(call, left.scope));
+    std::vector<ArgumentInfo> infos;
+    for (const ExprPtr& arg : bound) {
+      infos.push_back({arg->type(), arg->is_literal() ? &arg->value() : nullptr});
+    }
+    Result<BoundTableFunction> bound_function = definition->bind(infos);
+    if (!bound_function.ok()) return ErrorAt(call.location, bound_function.status());
+    for (size_t i = 0; i < bound.size(); ++i) {
+      ExprPtr argument = bound[i];
+      if (i < bound_function->argument_types.size()) {
+        ASSIGN_OR_RAISE(argument, MakeCastAt(argument, bound_function->argument_types[i], false,
+                                             call.args[i]->location));
+      }
+      arguments.push_back(std::move(argument));
+    }
+    function = bound_function->function;
+    default_qualifier = name;
+  }
+  // Its columns, named after the function's fields or the alias list.
+  const std::vector<RowField>& fields = function->result_type().fields();
+  if (!table.column_aliases.empty() && table.column_aliases.size() != fields.size()) {
+    return ErrorAt(table.location,
+                   "List of column aliases must have same degree as table; the function "
+                   "produces {} columns, the alias list has {}",
+                   fields.size(), table.column_aliases.size());
+  }
+  std::vector<std::string> names;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    names.push_back(table.column_aliases.empty() ? fields[i].name : table.column_aliases[i]);
+  }
+  Relation joined;
+  joined.plan =
+      std::make_shared<CorrelateNode>(left.plan, function, std::move(arguments), names, kind);
+  joined.scope = left.scope;
+  std::string qualifier = table.alias.empty() ? default_qualifier : table.alias;
+  for (size_t i = left.scope.fields.size(); i < joined.plan->schema().size(); ++i) {
+    const PlanField& field = joined.plan->schema()[i];
+    joined.scope.fields.push_back({qualifier, names[i - left.scope.fields.size()], field.type});
+  }
+  if (!join.condition) return joined;
+  // ON: a filter over the joined rows; a LEFT JOIN takes only ON TRUE.
+  ASSIGN_OR_RAISE(ExprPtr condition, BindBoolean(*join.condition, joined.scope, "ON"));
+  bool always =
+      condition->is_literal() && !condition->is_null_literal() && condition->value().AsBool();
+  if (always) return joined;
+  if (kind == JoinKind::kLeft) {
+    return ErrorAt(join.condition->location,
+                   "LEFT JOIN with a table function supports only ON TRUE");
+  }
+  joined.plan = std::make_shared<FilterNode>(joined.plan, condition);
+  return joined;
 }
 
 Result<TemporalJoin> Binder::BindTemporalJoin(const TableReference& join, const Relation& left,

@@ -330,7 +330,8 @@ Result<Binder::Relation> Binder::BindTableReference(const TableReference& table)
         return BindWindowTableFunction(table);
       }
       return ErrorAt(table.location,
-                     "Table functions (UNNEST, LATERAL TABLE) are not supported yet");
+                     "UNNEST and LATERAL TABLE need a table to join with: FROM t CROSS JOIN "
+                     "UNNEST(t.array) or FROM t, LATERAL TABLE(f(t.x))");
   }
   return Status::Internal("unknown table reference");
 }

@@ -93,6 +93,8 @@ class Binder {
   Result<Relation> BindNamedTable(const TableReference& reference, bool allow_system_time = false);
   /// a JOIN b ON ... / USING (...), a CROSS JOIN b, FROM a, b (bind_join.cc).
   Result<Relation> BindJoin(const TableReference& join);
+  /// a JOIN LATERAL TABLE(f(a.x)), a CROSS JOIN UNNEST(a.array) (bind_join.cc).
+  Result<Relation> BindLateral(const TableReference& join, Relation left);
   /// The right side of `a JOIN b FOR SYSTEM_TIME AS OF a.time`: binds it into
   /// `right` and says which temporal join it is.
   Result<TemporalJoin> BindTemporalJoin(const TableReference& join, const Relation& left,

@@ -597,6 +597,44 @@ PlanNodePtr RankNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return copy;
 }
 
+namespace {
+
+PlanSchema CorrelateSchema(const PlanSchema& input, const TableFunction& function,
+                           const std::vector<std::string>& names, JoinKind kind) {
+  PlanSchema schema = input;
+  const std::vector<RowField>& fields = function.result_type().fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    DataType type = fields[i].type;
+    schema.push_back({names[i], kind == JoinKind::kLeft ? type.WithNullable(true) : type});
+  }
+  return schema;
+}
+
+}  // namespace
+
+CorrelateNode::CorrelateNode(PlanNodePtr input, TableFunctionPtr function,
+                             std::vector<ExprPtr> arguments, std::vector<std::string> names,
+                             JoinKind kind)
+    : PlanNode(PlanNodeKind::kCorrelate, CorrelateSchema(input->schema(), *function, names, kind),
+               {input}),
+      function_(std::move(function)),
+      arguments_(std::move(arguments)),
+      kind_(kind) {}
+
+std::string CorrelateNode::Details() const {
+  std::vector<std::string> arguments;
+  for (const ExprPtr& argument : arguments_) arguments.push_back(argument->ToString());
+  return fmt::format("invocation=[{}({})], joinType=[{}], select=[{}]", function_->name(),
+                     fmt::join(arguments, ", "), kind_ == JoinKind::kLeft ? "LEFT" : "INNER",
+                     FieldNames(schema_));
+}
+
+PlanNodePtr CorrelateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<CorrelateNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
 ExchangeNode::ExchangeNode(PlanNodePtr input, Distribution distribution, std::vector<int> keys)
     : PlanNode(PlanNodeKind::kExchange, input->schema(), {input}),
       distribution_(distribution),

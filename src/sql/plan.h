@@ -9,6 +9,7 @@
 #include "connectors/connector.h"
 #include "functions/aggregate_function.h"
 #include "functions/expression.h"
+#include "functions/table_function.h"
 #include "types/data_type.h"
 #include "types/value.h"
 
@@ -45,6 +46,7 @@ enum class PlanNodeKind {
   kJoin,
   kOverAggregate,
   kRank,
+  kCorrelate,
 };
 
 class PlanNode;
@@ -475,6 +477,27 @@ class RankNode final : public PlanNode {
   bool output_rank_;
   bool batch_mode_;
   std::optional<RankWindow> window_;
+};
+
+/// A table function applied to each input row (LATERAL TABLE(f(...)), UNNEST):
+/// the input row joined with each row the function produces for it. A LEFT
+/// correlate also keeps input rows that produce nothing, padded with NULLs.
+/// The schema is the input's columns, then the function's.
+class CorrelateNode final : public PlanNode {
+ public:
+  CorrelateNode(PlanNodePtr input, TableFunctionPtr function, std::vector<ExprPtr> arguments,
+                std::vector<std::string> names, JoinKind kind);
+  const TableFunctionPtr& function() const { return function_; }
+  const std::vector<ExprPtr>& arguments() const { return arguments_; }
+  JoinKind join_kind() const { return kind_; }
+  std::string Name() const override { return "Correlate"; }
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  TableFunctionPtr function_;
+  std::vector<ExprPtr> arguments_;
+  JoinKind kind_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.

@@ -31,16 +31,16 @@ void ExpectAscending(const std::vector<std::string>& keys) {
 }
 
 TEST(KeyEncoderTest, IntegersSortWithNullFirst) {
-  ExpectAscending(Encode(DataType::BigInt(), {Value(), Value::Int(INT64_MIN), Value::Int(-1),
-                                              Value::Int(0), Value::Int(7),
-                                              Value::Int(INT64_MAX)}));
+  ExpectAscending(
+      Encode(DataType::BigInt(), {Value(), Value::Int(INT64_MIN), Value::Int(-1), Value::Int(0),
+                                  Value::Int(7), Value::Int(INT64_MAX)}));
   ExpectAscending(Encode(DataType::Int(), {Value::Int(-300), Value::Int(-2), Value::Int(5)}));
 }
 
 TEST(KeyEncoderTest, DoublesDecimalsAndStringsSort) {
-  ExpectAscending(Encode(DataType::Double(), {Value::Double(-1e300), Value::Double(-0.5),
-                                              Value::Double(0), Value::Double(1e-9),
-                                              Value::Double(3)}));
+  ExpectAscending(
+      Encode(DataType::Double(), {Value::Double(-1e300), Value::Double(-0.5), Value::Double(0),
+                                  Value::Double(1e-9), Value::Double(3)}));
   ExpectAscending(Encode(DataType::Decimal(20, 2),
                          {Value::Decimal(-100000), Value::Decimal(-1), Value::Decimal(250)}));
   ExpectAscending(Encode(DataType::String(), {Value::String(""), Value::String("a"),
