@@ -18,6 +18,7 @@
 #include "exec/over_aggregate_operator.h"
 #include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
+#include "exec/sort_operator.h"
 #include "exec/source_watermarks.h"
 #include "exec/temporal_join_operator.h"
 #include "exec/window_aggregate_operator.h"
@@ -191,6 +192,10 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
     if (node->kind() == sql::PlanNodeKind::kOverAggregate) {
       operators.push_back(std::make_unique<OverAggregateOperator>(
           static_cast<const sql::OverAggregateNode&>(*node)));
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kSort) {
+      operators.push_back(std::make_unique<SortOperator>(static_cast<const sql::SortNode&>(*node)));
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kRank) {

@@ -26,6 +26,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kRank:
         case sql::PlanNodeKind::kOverAggregate:
         case sql::PlanNodeKind::kCorrelate:
+        case sql::PlanNodeKind::kSort:
           operators.push_back(node);
           node = node->input();
           continue;

@@ -92,15 +92,8 @@ Result<Binder::Relation> Binder::BindQueryRelation(const Query& query) {
   }();
   with_scopes_.pop_back();
   if (!result.ok()) return result;
-  if (!query.order_by.empty()) {
-    return ErrorAt(query.order_by[0].expression->location,
-                   "ORDER BY is not supported yet; it needs the stateful engine");
-  }
-  if (query.limit || query.offset) {
-    return ErrorAt((query.limit ? query.limit : query.offset)->location,
-                   "LIMIT and OFFSET are not supported yet; they need the stateful engine");
-  }
-  return result;
+  if (query.order_by.empty() && !query.limit && !query.offset) return result;
+  return BindOrderLimit(query, result.MoveValue());
 }
 
 Result<Binder::Relation> Binder::BindSelect(const Query& query) {
@@ -159,26 +152,30 @@ Result<Binder::Relation> Binder::BindSelect(const Query& query) {
   for (size_t i = 0; i < expressions.size(); ++i) {
     output.scope.fields.push_back({"", names[i], expressions[i]->type()});
   }
+  if (!query.distinct && !query.order_by.empty()) {
+    output.order_columns =
+        BindHiddenOrderColumns(query, input.scope, output.scope, &expressions, &names);
+  }
   output.plan = MakeProject(input.plan, std::move(expressions), std::move(names));
   if (query.distinct) return Distinct(std::move(output));
   return output;
 }
 
 Result<Binder::Relation> Binder::BindSetOperation(const Query& query) {
-  if (query.set_operator != "UNION" || !query.all) {
-    return ErrorAt(query.location,
-                   "{}{} is not supported yet; use UNION ALL (set operations that remove "
-                   "duplicates need the stateful engine)",
+  if (query.set_operator != "UNION") {
+    return ErrorAt(query.location, "{}{} is not supported yet; use UNION [ALL] or a join",
                    query.set_operator, query.all ? " ALL" : "");
   }
-  // Flatten a chain of UNION ALL into one node.
+  // Flatten a chain of UNION ALL into one node; UNION (without ALL) is that
+  // chain made DISTINCT. The query's own ORDER BY and LIMIT apply to the whole.
   std::vector<const Query*> branches;
   std::vector<const Query*> pending = {&query};
   while (!pending.empty()) {
     const Query* current = pending.back();
     pending.pop_back();
-    if (current->kind == QueryKind::kSetOperation && current->set_operator == "UNION" &&
-        current->all && current->order_by.empty() && !current->limit) {
+    if (current == &query ||
+        (current->kind == QueryKind::kSetOperation && current->set_operator == "UNION" &&
+         current->all && current->order_by.empty() && !current->limit && !current->offset)) {
       pending.push_back(current->right.get());
       pending.push_back(current->left.get());
     } else {
@@ -232,6 +229,7 @@ Result<Binder::Relation> Binder::BindSetOperation(const Query& query) {
   Relation output;
   for (const PlanField& field : schema) output.scope.fields.push_back({"", field.name, field.type});
   output.plan = std::make_shared<UnionNode>(std::move(plans), std::move(schema));
+  if (!query.all) return Distinct(std::move(output));
   return output;
 }
 

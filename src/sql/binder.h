@@ -75,10 +75,21 @@ class Binder {
   struct Relation {
     PlanNodePtr plan;
     Scope scope;
+    /// ORDER BY items over columns the SELECT list drops: the plan has them as
+    /// extra columns after the scope's. By item; -1 for items bound later.
+    std::vector<int> order_columns;
   };
 
   Result<Relation> BindQueryRelation(const Query& query);
   Result<Relation> BindSelect(const Query& query);
+  /// ORDER BY / LIMIT / OFFSET of a query over its `relation` (bind_order.cc).
+  Result<Relation> BindOrderLimit(const Query& query, Relation relation);
+  /// Binds the ORDER BY items of `query` that name none of the SELECT list's
+  /// `output` fields against the SELECT's `input`, adding them to
+  /// `expressions` as hidden columns; returns Relation::order_columns.
+  std::vector<int> BindHiddenOrderColumns(const Query& query, const Scope& input,
+                                          const Scope& output, std::vector<ExprPtr>* expressions,
+                                          std::vector<std::string>* names);
   /// SELECT with GROUP BY, aggregate functions or HAVING over `input`
   /// (bind_aggregate.cc).
   Result<Relation> BindAggregateSelect(const Query& query, Relation input);

@@ -379,6 +379,10 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
       }
       break;
     }
+    case PlanNodeKind::kSort:
+      // Sorting and limiting see every row: one subtask.
+      parallelism = 1;
+      break;
     case PlanNodeKind::kRank: {
       // A partition's rows meet in one subtask.
       const auto& rank = static_cast<const RankNode&>(*node);

@@ -597,6 +597,35 @@ PlanNodePtr RankNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   return copy;
 }
 
+SortNode::SortNode(PlanNodePtr input, std::vector<SortKey> order, int64_t offset,
+                   std::optional<int64_t> fetch, bool batch_mode)
+    : PlanNode(PlanNodeKind::kSort, input->schema(), {input}),
+      order_(std::move(order)),
+      offset_(offset),
+      fetch_(fetch),
+      batch_mode_(batch_mode) {}
+
+std::string SortNode::Name() const {
+  if (order_.empty()) return "Limit";
+  return fetch_ ? "SortLimit" : "Sort";
+}
+
+std::string SortNode::Details() const {
+  std::vector<std::string> parts;
+  if (!order_.empty()) {
+    parts.push_back(fmt::format("orderBy=[{}]", SortKeysToString(order_, input()->schema())));
+  }
+  if (offset_ > 0 || fetch_) parts.push_back(fmt::format("offset=[{}]", offset_));
+  if (fetch_) parts.push_back(fmt::format("fetch=[{}]", *fetch_));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+PlanNodePtr SortNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<SortNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
 namespace {
 
 PlanSchema CorrelateSchema(const PlanSchema& input, const TableFunction& function,

@@ -47,6 +47,7 @@ enum class PlanNodeKind {
   kOverAggregate,
   kRank,
   kCorrelate,
+  kSort,
 };
 
 class PlanNode;
@@ -477,6 +478,32 @@ class RankNode final : public PlanNode {
   bool output_rank_;
   bool batch_mode_;
   std::optional<RankWindow> window_;
+};
+
+/// ORDER BY, LIMIT and OFFSET of a query, in one subtask. In batch mode: all
+/// rows sorted by `order`, then rows offset..offset+fetch. In streaming mode
+/// either the first rows (no order: rows offset..offset+fetch in arrival
+/// order, of an append-only input) or rows sorted by a time attribute
+/// (ascending, further keys breaking ties): by event time, rows wait until the
+/// watermark passes them; by processing time, each arriving batch is sorted.
+/// ORDER BY with LIMIT in streaming mode is a RankNode instead.
+class SortNode final : public PlanNode {
+ public:
+  SortNode(PlanNodePtr input, std::vector<SortKey> order, int64_t offset,
+           std::optional<int64_t> fetch, bool batch_mode);
+  const std::vector<SortKey>& order() const { return order_; }
+  int64_t offset() const { return offset_; }
+  const std::optional<int64_t>& fetch() const { return fetch_; }
+  bool batch_mode() const { return batch_mode_; }
+  std::string Name() const override;
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<SortKey> order_;
+  int64_t offset_;
+  std::optional<int64_t> fetch_;
+  bool batch_mode_;
 };
 
 /// A table function applied to each input row (LATERAL TABLE(f(...)), UNNEST):

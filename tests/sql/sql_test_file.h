@@ -34,7 +34,8 @@ namespace tiangong {
 ///
 ///   explain                 the optimized physical plan of the statement (the
 ///   <sql lines>             "== Optimized Physical Plan ==" section of EXPLAIN)
-///   ----                    is exactly these lines
+///   ----                    is exactly these lines (paths under the test
+///                           directory written ${TEST_DIR}/...)
 ///   <expected plan lines>
 ///
 ///   output <path> [rowsort] the files under ${TEST_DIR}/<path> (a file, or every
