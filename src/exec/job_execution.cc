@@ -18,6 +18,7 @@
 #include "exec/over_aggregate_operator.h"
 #include "exec/rank_operator.h"
 #include "exec/sink_operator.h"
+#include "exec/sort_merge_join_operator.h"
 #include "exec/sort_operator.h"
 #include "exec/source_watermarks.h"
 #include "exec/temporal_join_operator.h"
@@ -206,6 +207,8 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       const auto& join = static_cast<const sql::JoinNode&>(*node);
       if (join.is_lookup()) {
         operators.push_back(std::make_unique<LookupJoinOperator>(join));
+      } else if (join.sort_merge()) {
+        operators.push_back(std::make_unique<SortMergeJoinOperator>(join));
       } else if (join.temporal() == sql::TemporalJoin::kEventTime) {
         operators.push_back(std::make_unique<TemporalJoinOperator>(join));
       } else {

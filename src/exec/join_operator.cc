@@ -131,7 +131,8 @@ Status JoinOperator::Open(const OperatorContext& context) {
   evaluator_ = std::make_unique<ExpressionEvaluator>(*context.function_context);
   ASSIGN_OR_RAISE(backend_, MakeStateBackend(context.state_backend));
   StateTableOptions options;
-  if (context.config != nullptr) {
+  // Interval and window joins clean up by the watermark, not by a TTL.
+  if (context.config != nullptr && !expiring_) {
     ASSIGN_OR_RAISE(options.ttl, context.config->GetDuration("table.exec.state.ttl",
                                                              std::chrono::milliseconds(0)));
   }

@@ -317,14 +317,32 @@ PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
   return current;
 }
 
-// Assigns parallelism bottom-up and inserts exchanges between nodes whose
-// parallelism differs.
-Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_parallelism) {
+// With 'table.exec.disabled-operators' = 'HashJoin': batch joins with keys
+// sort-merge.
+PlanNodePtr ChooseJoinStrategies(const PlanNodePtr& node, const OptimizerOptions& options) {
+  if (!options.sort_merge_join) return node;
   std::vector<PlanNodePtr> inputs;
   for (const PlanNodePtr& input : node->inputs()) {
-    ASSIGN_OR_RAISE(PlanNodePtr assigned, AssignParallelism(input, default_parallelism));
+    inputs.push_back(ChooseJoinStrategies(input, options));
+  }
+  auto copy = std::const_pointer_cast<PlanNode>(node->WithInputs(std::move(inputs)));
+  if (copy->kind() == PlanNodeKind::kJoin) {
+    auto& join = static_cast<JoinNode&>(*copy);
+    bool regular = join.temporal() == TemporalJoin::kNone && !join.interval() && !join.window();
+    join.set_sort_merge(join.batch_mode() && regular && !join.left_keys().empty());
+  }
+  return copy;
+}
+
+// Assigns parallelism bottom-up and inserts exchanges between nodes whose
+// parallelism differs.
+Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, const OptimizerOptions& options) {
+  std::vector<PlanNodePtr> inputs;
+  for (const PlanNodePtr& input : node->inputs()) {
+    ASSIGN_OR_RAISE(PlanNodePtr assigned, AssignParallelism(input, options));
     inputs.push_back(std::move(assigned));
   }
+  const int default_parallelism = options.default_parallelism;
   int parallelism = default_parallelism;
   switch (node->kind()) {
     case PlanNodeKind::kTableScan: {
@@ -487,13 +505,14 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, int default_paral
   }
   auto copy = std::const_pointer_cast<PlanNode>(node->WithInputs(std::move(inputs)));
   copy->set_parallelism(parallelism);
+
   return PlanNodePtr(copy);
 }
 
 }  // namespace
 
 PlanNodePtr RewriteLogical(const PlanNodePtr& logical, const OptimizerOptions& options) {
-  return Rewrite(logical, options);
+  return ChooseJoinStrategies(Rewrite(logical, options), options);
 }
 
 Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions& options) {
@@ -501,8 +520,8 @@ Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions&
     return Status::Invalid("parallelism.default must be at least 1, but is {}",
                            options.default_parallelism);
   }
-  PlanNodePtr rewritten = Rewrite(logical, options);
-  return AssignParallelism(rewritten, options.default_parallelism);
+  PlanNodePtr rewritten = ChooseJoinStrategies(Rewrite(logical, options), options);
+  return AssignParallelism(rewritten, options);
 }
 
 }  // namespace tiangong::sql

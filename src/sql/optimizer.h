@@ -10,6 +10,9 @@ struct OptimizerOptions {
   FunctionContext function_context;
   /// 'table.optimizer.source.predicate-pushdown-enabled', as in Flink.
   bool filter_push_down = true;
+  /// Batch joins sort and merge their inputs: 'table.exec.disabled-operators'
+  /// names HashJoin or ShuffleHashJoin, as in Flink.
+  bool sort_merge_join = false;
 };
 
 /// Rewrites a logical plan into the physical plan the runtime executes:

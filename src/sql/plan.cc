@@ -406,6 +406,7 @@ std::string JoinNode::Name() const {
       break;
   }
   if (window_) return "WindowJoin";
+  if (sort_merge_) return "SortMergeJoin";
   return interval_ ? "IntervalJoin" : "Join";
 }
 
@@ -446,8 +447,10 @@ std::string JoinNode::Details() const {
 }
 
 PlanNodePtr JoinNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
-  return std::make_shared<JoinNode>(inputs[0], inputs[1], kind_, condition_, batch_mode_,
-                                    left_keys_, right_keys_, temporal_, version_times_);
+  auto copy = std::make_shared<JoinNode>(inputs[0], inputs[1], kind_, condition_, batch_mode_,
+                                         left_keys_, right_keys_, temporal_, version_times_);
+  copy->sort_merge_ = sort_merge_;
+  return copy;
 }
 
 std::string SortKeysToString(const std::vector<SortKey>& keys, const PlanSchema& input) {

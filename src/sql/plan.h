@@ -349,6 +349,10 @@ class JoinNode final : public PlanNode {
   const std::vector<int>& left_keys() const { return left_keys_; }
   const std::vector<int>& right_keys() const { return right_keys_; }
   bool batch_mode() const { return batch_mode_; }
+  /// Batch mode: sort both inputs by the keys and merge them, instead of
+  /// hashing ('table.exec.disabled-operators' = 'HashJoin').
+  bool sort_merge() const { return sort_merge_; }
+  void set_sort_merge(bool sort_merge) { sort_merge_ = sort_merge; }
   /// Whether unmatched rows of the left (right) side are kept, NULL-padded.
   bool left_outer() const { return kind_ == JoinKind::kLeft || kind_ == JoinKind::kFull; }
   bool right_outer() const { return kind_ == JoinKind::kRight || kind_ == JoinKind::kFull; }
@@ -373,6 +377,7 @@ class JoinNode final : public PlanNode {
   std::optional<IntervalBounds> interval_;
   std::optional<WindowJoinBounds> window_;
   std::optional<VersionTimes> version_times_;
+  bool sort_merge_ = false;
 };
 
 /// An ORDER BY item over an input column. Flink's default null order: NULLS

@@ -52,7 +52,8 @@ std::string PlannedJob::Explain() const {
   for (const PlanNodePtr& root : logical_roots) text += ExplainPlan(root);
   text += "\n== Optimized Physical Plan ==\n";
   for (const PlanNodePtr& root : logical_roots) {
-    text += ExplainPlan(RewriteLogical(root, {parallelism, function_context, filter_push_down}));
+    text += ExplainPlan(
+        RewriteLogical(root, {parallelism, function_context, filter_push_down, sort_merge_join}));
   }
   text += "\n== Optimized Execution Plan ==\n";
   for (const PlanNodePtr& root : physical_roots)
@@ -236,6 +237,11 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
   ASSIGN_OR_RAISE(job.dml_sync, config_.GetBool("table.dml-sync", false));
   ASSIGN_OR_RAISE(job.filter_push_down,
                   config_.GetBool("table.optimizer.source.predicate-pushdown-enabled", true));
+  std::string disabled_operators = config_.GetString("table.exec.disabled-operators", "");
+  for (std::string_view disabled : Split(disabled_operators, ',')) {
+    std::string_view name = TrimWhitespace(disabled);
+    if (name == "HashJoin" || name == "ShuffleHashJoin") job.sort_merge_join = true;
+  }
   ASSIGN_OR_RAISE(job.function_context.local_time_zone,
                   TimeZone::Load(config_.GetString("table.local-time-zone", "default")));
   job.function_context.query_start_micros = NowMicros();
@@ -280,7 +286,8 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
       }
     }
   }
-  OptimizerOptions options{job.parallelism, job.function_context, job.filter_push_down};
+  OptimizerOptions options{job.parallelism, job.function_context, job.filter_push_down,
+                           job.sort_merge_join};
   for (const PlanNodePtr& root : job.logical_roots) {
     ASSIGN_OR_RAISE(PlanNodePtr physical, Optimize(root, options));
     job.physical_roots.push_back(std::move(physical));

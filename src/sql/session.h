@@ -33,6 +33,8 @@ struct PlannedJob {
   bool dml_sync = false;
   /// 'table.optimizer.source.predicate-pushdown-enabled'.
   bool filter_push_down = true;
+  /// 'table.exec.disabled-operators' names HashJoin or ShuffleHashJoin.
+  bool sort_merge_join = false;
 
   /// The three sections EXPLAIN prints: the logical plan, the optimized physical
   /// plan and the runtime view (parallelism and exchanges).
