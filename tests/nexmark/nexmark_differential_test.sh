@@ -114,7 +114,7 @@ if [ "$stamp" != "+I[2024-02-29T23:59:30]" ]; then
   head -5 "$work/pin_check.log"
 fi
 
-# The first columns of q19's rows, and its rank_number: see below.
+# q19's rows cut down to auction, price and rank_number: see below.
 rank_and_price() {
   awk -F', ' '{ print $1 ", " $3 ", " $NF }' | LC_ALL=C sort
 }
@@ -123,8 +123,10 @@ compared=()
 for query in q3 q4 q5 q7 q8 q9 q11 q12 q13 q14 q15 q16 q17 q18 q19 q20 q21 q22; do
   # 1. The query file as it is.
   assemble "$queries/$query.sql" > "$work/$query.sql"
-  if ! "$tiangong" run "$work/$query.sql" "${variables[@]}" > "$work/$query.log" 2>&1; then
-    fail "$query does not run unchanged:"
+  "$tiangong" run "$work/$query.sql" "${variables[@]}" > "$work/$query.log" 2>&1
+  status=$?
+  if [ $status -ne 0 ]; then
+    fail "$query does not run unchanged: exit status $status"
     tail -5 "$work/$query.log"
     continue
   fi
