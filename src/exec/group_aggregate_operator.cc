@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "types/batch_builder.h"
 #include "types/key_encoder.h"
 #include "types/row_codec.h"
@@ -15,6 +16,7 @@ GroupAggregateOperator::GroupAggregateOperator(const sql::AggregateNode& node)
       grouping_(node.grouping()),
       calls_(node.calls()),
       output_type_(sql::SchemaToRowType(node.schema())),
+      input_type_(sql::SchemaToRowType(node.input()->schema())),
       batch_mode_(node.batch_mode()) {}
 
 Status GroupAggregateOperator::Open(const OperatorContext& context) {
@@ -23,6 +25,21 @@ Status GroupAggregateOperator::Open(const OperatorContext& context) {
   if (context.config != nullptr) {
     ASSIGN_OR_RAISE(options.ttl, context.config->GetDuration("table.exec.state.ttl",
                                                              std::chrono::milliseconds(0)));
+    ASSIGN_OR_RAISE(bool mini_batch,
+                    context.config->GetBool("table.exec.mini-batch.enabled", false));
+    if (mini_batch && !batch_mode_) {
+      ASSIGN_OR_RAISE(std::chrono::milliseconds latency,
+                      context.config->GetDuration("table.exec.mini-batch.allow-latency",
+                                                  std::chrono::milliseconds(0)));
+      ASSIGN_OR_RAISE(mini_batch_rows_, context.config->GetInt("table.exec.mini-batch.size", -1));
+      if (latency.count() <= 0 || mini_batch_rows_ <= 0) {
+        return Status::Invalid(
+            "With 'table.exec.mini-batch.enabled', 'table.exec.mini-batch.allow-latency' and "
+            "'table.exec.mini-batch.size' must be greater than 0, but they are {} ms and {}",
+            latency.count(), mini_batch_rows_);
+      }
+      mini_batch_latency_micros_ = latency.count() * 1000;
+    }
   }
   ASSIGN_OR_RAISE(groups_, backend_->Table(
                                "groups",
@@ -34,8 +51,37 @@ Status GroupAggregateOperator::Open(const OperatorContext& context) {
 }
 
 Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
+  if (batch.num_rows() == 0) return Status::OK();
+  if (mini_batch_rows_ == 0) return Aggregate(batch, output);
+  if (held_.empty()) held_since_micros_ = WallClockMicros();
+  held_rows_ += static_cast<int64_t>(batch.num_rows());
+  held_.push_back(std::move(batch));
+  if (held_rows_ >= mini_batch_rows_) return FlushMiniBatch(output);
+  return Status::OK();
+}
+
+Status GroupAggregateOperator::FlushMiniBatch(Output* output) {
+  if (held_.empty()) return Status::OK();
+  Batch batch = ConcatenateBatches(held_, input_type_);
+  held_.clear();
+  held_rows_ = 0;
+  return Aggregate(batch, output);
+}
+
+Status GroupAggregateOperator::ProcessWatermark(Watermark watermark, Output* output) {
+  RETURN_NOT_OK(FlushMiniBatch(output));
+  return output->EmitWatermark(watermark);
+}
+
+Status GroupAggregateOperator::AdvanceProcessingTime(int64_t now_micros, Output* output) {
+  if (held_.empty() || now_micros - held_since_micros_ < mini_batch_latency_micros_) {
+    return Status::OK();
+  }
+  return FlushMiniBatch(output);
+}
+
+Status GroupAggregateOperator::Aggregate(const Batch& batch, Output* output) {
   size_t num_rows = batch.num_rows();
-  if (num_rows == 0) return Status::OK();
   saw_input_ = true;
   // Rows to groups: one slot per distinct key in this batch.
   struct Slot {
@@ -168,6 +214,7 @@ Status GroupAggregateOperator::ProcessBatch(Batch batch, Output* output) {
 }
 
 Status GroupAggregateOperator::Finish(Output* output) {
+  RETURN_NOT_OK(FlushMiniBatch(output));
   if (batch_mode_) {
     // The final row of every group; a global aggregate has one even without input.
     BatchBuilder out(output_type_);

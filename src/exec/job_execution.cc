@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "exec/calc_operator.h"
 #include "exec/correlate_operator.h"
 #include "exec/exchange_output.h"
@@ -40,12 +41,6 @@ struct JobExecution::Subtask {
 namespace {
 
 constexpr auto kProcessingTimeTick = std::chrono::milliseconds(100);
-
-int64_t WallClockMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -6,18 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "types/batch_builder.h"
 #include "types/key_encoder.h"
 #include "types/row_codec.h"
 
 namespace tiangong {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 void AppendBigEndian(int64_t value, std::string* out) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -64,7 +59,7 @@ Status WindowAggregateOperator::Open(const OperatorContext& context) {
 Status WindowAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   size_t num_rows = batch.num_rows();
   const Vector& time = *batch.column(spec_.time_column);
-  int64_t now = proctime_ ? NowMicros() : 0;
+  int64_t now = proctime_ ? WallClockMicros() : 0;
   // (row, window) pairs go to slots: one per key and window in this batch.
   struct Slot {
     std::string key;
@@ -227,7 +222,7 @@ Status SessionWindowAggregateOperator::Open(const OperatorContext& context) {
 Status SessionWindowAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   size_t num_rows = batch.num_rows();
   const Vector& time = *batch.column(spec_.time_column);
-  int64_t now = proctime_ ? NowMicros() : 0;
+  int64_t now = proctime_ ? WallClockMicros() : 0;
   std::string key;
   std::vector<TimeWindow> windows;
   // Sessions merge as rows arrive, so rows are applied one at a time; each

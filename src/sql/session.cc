@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "common/strings.h"
 #include "sql/binder.h"
 #include "sql/optimizer.h"
@@ -14,12 +15,6 @@ namespace tiangong::sql {
 namespace {
 
 constexpr const char* kOk = "[INFO] Execute statement succeed.";
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A text table like Flink's tableau output for SHOW and DESCRIBE.
 std::string TextTable(const std::vector<std::string>& headers,
@@ -244,7 +239,11 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
   }
   ASSIGN_OR_RAISE(job.function_context.local_time_zone,
                   TimeZone::Load(config_.GetString("table.local-time-zone", "default")));
-  job.function_context.query_start_micros = NowMicros();
+  // 'tiangong.exec.query-start-millis' pins the job's start instant (what
+  // CURRENT_TIMESTAMP and generators' base times read) for reproducible runs.
+  ASSIGN_OR_RAISE(int64_t start_millis,
+                  config_.GetInt("tiangong.exec.query-start-millis", WallClockMicros() / 1000));
+  job.function_context.query_start_micros = start_millis * 1000;
   job.function_context.batch_mode = job.batch_mode;
 
   ConnectorContext connector_context;

@@ -30,4 +30,18 @@ Batch BatchBuilder::Build() {
   return batch;
 }
 
+Batch ConcatenateBatches(const std::vector<Batch>& batches, const DataType& row_type) {
+  if (batches.size() == 1) return batches[0];
+  BatchBuilder builder(row_type);
+  for (const Batch& batch : batches) {
+    for (size_t row = 0; row < batch.num_rows(); ++row) {
+      for (size_t c = 0; c < builder.num_columns(); ++c) {
+        builder.column(c).AppendFrom(*batch.column(c), row);
+      }
+      builder.FinishRow(batch.row_kind(row));
+    }
+  }
+  return builder.Build();
+}
+
 }  // namespace tiangong

@@ -32,4 +32,7 @@ class BatchBuilder {
   size_t num_rows_ = 0;
 };
 
+/// The rows of `batches` (all of `row_type`) one after another, with their kinds.
+Batch ConcatenateBatches(const std::vector<Batch>& batches, const DataType& row_type);
+
 }  // namespace tiangong

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "connectors/datagen/field_generator.h"
 #include "types/temporal.h"
 
@@ -14,12 +15,6 @@ namespace {
 
 constexpr const char* kFieldOptions[] = {"kind",    "min",   "max", "max-past", "length",
                                          "var-len", "start", "end", "null-rate"};
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // How many rows split `index` of `count` gets out of `total`, and where its
 // share starts: contiguous ranges, the first `total % count` splits one larger.
@@ -185,7 +180,7 @@ class DatagenSource final : public TableSource {
 
   /// Field generators for the produced columns.
   Result<std::vector<std::unique_ptr<FieldGenerator>>> MakeGenerators() const {
-    int64_t now = NowMicros();
+    int64_t now = WallClockMicros();
     int64_t now_local = settings_->function_context.local_time_zone.ToLocal(now);
     std::vector<std::unique_ptr<FieldGenerator>> generators;
     for (int index : settings_->projection) {

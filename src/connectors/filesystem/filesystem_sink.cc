@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/clock.h"
 #include "common/strings.h"
 #include "connectors/filesystem/filesystem_options.h"
 #include "connectors/filesystem/partition_commit_tracker.h"
@@ -32,12 +33,6 @@ std::string RandomUuid() {
   low = (low & ~(0xC000ULL << 48)) | (0x8000ULL << 48);
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xFFFF,
                      high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFULL);
-}
-
-int64_t WallClockMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // Writes part files, one open file per partition directory ('bucket'); a file

@@ -559,9 +559,8 @@ class NexmarkFactory final : public ConnectorFactory {
     // Like the reference, these shape a rate curve that its generator never uses.
     static_cast<void>(next_rate);
     static_cast<void>(rate_limited);
-    config.base_time_millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+    // Every scan of the job counts from the same instant: the job's start.
+    config.base_time_millis = context.function_context.query_start_micros / 1000;
 
     uint64_t limit = events > 0 ? static_cast<uint64_t>(events) : kUnbounded;
     if (stop_at >= 0) limit = std::min(limit, static_cast<uint64_t>(stop_at));
