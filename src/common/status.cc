@@ -55,6 +55,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Unsupported";
     case StatusCode::kCancelled:
       return "Cancelled";
+    case StatusCode::kOutOfMemory:
+      return "Out of memory";
     case StatusCode::kInternal:
       return "Internal error";
   }

@@ -22,6 +22,7 @@ enum class StatusCode : uint8_t {
   kDataError,  // a record that cannot be decoded or a value that cannot be computed
   kUnsupported,
   kCancelled,
+  kOutOfMemory,  // an allocation failed: state or buffers outgrew the memory
   kInternal,
 };
 
@@ -75,6 +76,10 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status Cancelled(fmt::format_string<Args...> format, Args&&... args) {
     return Status(StatusCode::kCancelled, fmt::format(format, std::forward<Args>(args)...));
+  }
+  template <typename... Args>
+  static Status OutOfMemory(fmt::format_string<Args...> format, Args&&... args) {
+    return Status(StatusCode::kOutOfMemory, fmt::format(format, std::forward<Args>(args)...));
   }
   template <typename... Args>
   static Status Internal(fmt::format_string<Args...> format, Args&&... args) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <new>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -154,7 +155,15 @@ void JobExecution::Launch() {
 }
 
 void JobExecution::RunSubtask(Subtask* subtask) {
-  Status status = RunSubtaskBody(subtask);
+  Status status;
+  try {
+    status = RunSubtaskBody(subtask);
+  } catch (const std::bad_alloc&) {
+    // The job fails cleanly; other subtasks are cancelled as for any failure.
+    status = Status::OutOfMemory(
+        "the subtask could not allocate memory; state larger than memory needs "
+        "'state.backend.type' = 'rocksdb'");
+  }
   if (!status.ok() && status.code() != StatusCode::kCancelled) {
     RecordFailure(status.WithContext(fmt::format("{} (subtask {}/{})", subtask->stage->name,
                                                  subtask->index + 1, subtask->stage->parallelism)));
