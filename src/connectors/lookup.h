@@ -22,7 +22,8 @@ struct LookupContext {
 /// instance, used by its thread only: Open, any number of Lookup, Close.
 ///
 /// Rows come in the source's produced type, with its pushed projection and
-/// filters applied. Caching is the connector's business (see lookup_cache.h).
+/// filters applied. Caching is the connector's business (see scan_lookup.h for
+/// a table read whole into memory and re-read after a time-to-live).
 class LookupReader {
  public:
   virtual ~LookupReader() = default;

@@ -80,7 +80,9 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
   job_name_ = job.name;
   function_context_ = job.function_context;
   config_ = job.config;
-  state_backend_.type = job.config.GetString("state.backend.type", "hashmap");
+  // 'state.backend' is the key's older name.
+  state_backend_.type =
+      job.config.GetString("state.backend.type", job.config.GetString("state.backend", "hashmap"));
   if (state_backend_.type != "hashmap" && state_backend_.type != "rocksdb") {
     return Status::Invalid(
         "Unknown state backend '{}' for 'state.backend.type' (use hashmap or rocksdb)",

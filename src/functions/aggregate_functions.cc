@@ -4,6 +4,7 @@
 
 #include <map>
 #include <type_traits>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -536,7 +537,7 @@ Result<AggregateFunctionPtr> BindSequence(SequenceKind kind, const AggregateBind
 // DISTINCT ----------------------------------------------------------------------------------
 
 struct DistinctAccumulator final : Accumulator {
-  std::map<std::string, int64_t> counts;  // encoded argument values -> occurrences
+  std::unordered_map<std::string, int64_t> counts;  // encoded argument values -> occurrences
   std::unique_ptr<Accumulator> inner;
 };
 
@@ -569,7 +570,8 @@ class DistinctFunction final : public AggregateFunction {
       auto* accumulator = static_cast<DistinctAccumulator*>(accumulators[i]);
       bool first_or_last;
       if (adds[i]) {
-        first_or_last = ++accumulator->counts[key] == 1;
+        auto [it, inserted] = accumulator->counts.try_emplace(key, 0);
+        first_or_last = ++it->second == 1;
       } else {
         auto it = accumulator->counts.find(key);
         if (it == accumulator->counts.end()) continue;

@@ -313,8 +313,8 @@ Result<TemporalJoin> Binder::BindTemporalJoin(const TableReference& join, const 
   if (!scan.source()->SupportsLookup()) {
     return ErrorAt(table.location,
                    "Processing-time temporal join is not supported on table {}: its connector "
-                   "cannot look rows up by key (lookup joins need a lookup source such as "
-                   "'jdbc' or 'filesystem')",
+                   "cannot look rows up by key (lookup joins need a connector with lookups, "
+                   "such as 'filesystem')",
                    scan.table_name());
   }
   return TemporalJoin::kLookup;

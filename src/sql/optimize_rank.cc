@@ -105,6 +105,9 @@ std::optional<RankWindow> FindWindow(const PlanNodePtr& node, const std::vector<
     }
   }
   if (start_window == nullptr || start_window != end_window) return std::nullopt;
+  // Processing-time windows have no watermark to fire on: such a Top-N runs as
+  // a regular one, partitioned by the window, and updates its rows.
+  if (SpecOf(*end_window).time == TimeAttribute::kProctime) return std::nullopt;
   return RankWindow{*end_column, SpecOf(*end_window).local_time_zone};
 }
 
@@ -157,6 +160,11 @@ std::optional<WindowJoinBounds> FindWindowJoin(const ExprPtr& condition,
     }
   }
   if (!starts_equal || !left_end) return std::nullopt;
+  // Processing-time windows: a regular join on the window bounds.
+  if (SpecOf(*left_window).time == TimeAttribute::kProctime ||
+      SpecOf(*right_window).time == TimeAttribute::kProctime) {
+    return std::nullopt;
+  }
   return WindowJoinBounds{*left_end, *right_end, SpecOf(*left_window).local_time_zone};
 }
 
