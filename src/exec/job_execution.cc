@@ -99,6 +99,13 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
     ASSIGN_OR_RAISE(state_backend_.memory_bytes,
                     job.config.GetMemorySize("state.backend.rocksdb.memory.fixed-per-slot",
                                              state_backend_.memory_bytes));
+    ASSIGN_OR_RAISE(
+        state_backend_.cached_values,
+        job.config.GetInt("tiangong.state.rocksdb.cached-values", state_backend_.cached_values));
+    if (state_backend_.cached_values < 1) {
+      return Status::Invalid("'tiangong.state.rocksdb.cached-values' must be at least 1, not {}",
+                             state_backend_.cached_values);
+    }
   }
   ASSIGN_OR_RAISE(idle_timeout_, job.config.GetDuration("table.exec.source.idle-timeout",
                                                         std::chrono::milliseconds(0)));

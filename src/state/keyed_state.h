@@ -30,7 +30,8 @@ using StateDecoder = std::function<Result<std::unique_ptr<StateValue>>(std::stri
 /// valid until Flush() or Erase() of that key; after changing a value the
 /// operator calls MarkChanged(), and at the end of each batch Flush(). The
 /// in-memory backend keeps the objects themselves, so these calls cost nothing
-/// there; the RocksDB backend decodes on Find and writes changed values on Flush.
+/// there; the RocksDB backend decodes on Find, keeps recently used values
+/// decoded, and writes a changed value when it leaves that cache.
 ///
 /// With a time-to-live ('table.exec.state.ttl'), a value not written for that
 /// long is gone: Find() no longer returns it, and it is cleaned up.
@@ -47,10 +48,11 @@ class StateTable {
   /// The value of `key` (from Find or Insert) was modified in place.
   virtual void MarkChanged(std::string_view key) = 0;
   virtual Status Erase(std::string_view key) = 0;
-  /// Makes every change durable in the backend; pointers from Find become invalid.
+  /// Ends a batch of changes: pointers from Find become invalid, and the backend
+  /// may write changes out (all of them by the next ForEach).
   virtual Status Flush() = 0;
   /// Visits every live entry in key order (RocksDB) or any order (in memory).
-  /// A value found since the last Flush() is visited as that object; RocksDB
+  /// Values the backend holds decoded are visited as those objects; RocksDB
   /// visits other values as decoded copies, so `visit` must not change them.
   /// REQUIRES: no changes since the last Flush().
   virtual Status ForEach(
@@ -88,6 +90,9 @@ struct StateBackendSettings {
   std::string directory;
   /// RocksDB block cache and write buffers, per instance.
   int64_t memory_bytes = 64LL << 20;
+  /// RocksDB: decoded values each table keeps between batches (hot keys are
+  /// neither decoded nor written again while cached).
+  int64_t cached_values = 16384;
 };
 
 /// The in-memory backend: values are C++ objects in hash maps.

@@ -275,27 +275,43 @@ std::unique_ptr<KeyedStateBackend> MakeRocksDb(const std::filesystem::path& dire
   settings.type = "rocksdb";
   settings.directory = directory.string();
   settings.memory_bytes = memory_bytes;
+  // A small cache of decoded values, so that tests see values evicted.
+  settings.cached_values = 1000;
   Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
   EXPECT_TRUE(backend.ok()) << backend.status().ToString();
   return backend.ok() ? backend.MoveValue() : nullptr;
 }
 
-TEST(RocksDbStateTest, ValuesComeBackDecodedAfterFlush) {
+// Uses enough other keys, a batch at a time, to push every earlier key out of
+// the table's cache of decoded values.
+void FillCache(StateTable* table) {
+  for (int i = 0; i < 20'000; ++i) {
+    ASSERT_TRUE(table->Insert("filler" + KeyOf(i), std::make_unique<Counter>(i)).ok());
+    if (i % 1000 == 999) ASSERT_TRUE(table->Flush().ok());
+  }
+}
+
+TEST(RocksDbStateTest, HotValuesStayDecodedAndLeaveTheCacheWritten) {
   ScratchDirectory scratch;
   auto backend = MakeRocksDb(scratch.path() / "db");
   StateTable* table = *backend->Table("counts", DecodeCounter);
   ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(42)).ok());
   ASSERT_TRUE(table->Flush().ok());
+  // Used again after Flush: the cached object, changed in place.
   int decoded_before = num_decoded;
-  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
-  EXPECT_EQ(num_decoded, decoded_before + 1);
-  // Found again before Flush: the cached object, not decoded again.
-  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
-  EXPECT_EQ(num_decoded, decoded_before + 1);
-  // A change without MarkChanged is not written.
-  static_cast<Counter*>(*table->Find("a"))->value = 7;
+  static_cast<Counter*>(*table->Find("a"))->value = 43;
+  table->MarkChanged("a");
   ASSERT_TRUE(table->Flush().ok());
-  EXPECT_EQ(ValueOf(*table->Find("a")), 42);
+  EXPECT_EQ(ValueOf(*table->Find("a")), 43);
+  EXPECT_EQ(num_decoded, decoded_before);
+  // Pushed out of the cache, the change is written; then decoded once.
+  ASSERT_TRUE(table->Flush().ok());
+  FillCache(table);
+  EXPECT_EQ(ValueOf(*table->Find("a")), 43);
+  EXPECT_EQ(num_decoded, decoded_before + 1);
+  EXPECT_EQ(ValueOf(*table->Find("a")), 43);
+  EXPECT_EQ(num_decoded, decoded_before + 1);
+  EXPECT_EQ(table->size(), 20'001u);
 }
 
 TEST(RocksDbStateTest, DecodeErrorsNameTheTable) {
@@ -304,6 +320,7 @@ TEST(RocksDbStateTest, DecodeErrorsNameTheTable) {
   StateTable* table = *backend->Table("strict", RejectEverything);
   ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
   ASSERT_TRUE(table->Flush().ok());
+  FillCache(table);
   Result<StateValue*> found = table->Find("a");
   ASSERT_FALSE(found.ok());
   EXPECT_EQ(found.status().code(), StatusCode::kDataError);

@@ -1,7 +1,10 @@
 // The 'rocksdb' state backend: one RocksDB database per operator instance, one
 // column family per table. Values live on disk as bytes (StateValue::Serialize);
-// a table decodes a value on Find, keeps the decoded object in a per-table cache
-// until the next Flush, and writes what changed then in one write batch.
+// a table decodes a value on Find and keeps the decoded object in a per-table
+// write-back cache of the most recently used entries (`cached_values`): a hot
+// key is neither read nor written again while it stays there. Flush writes
+// deletions, and the changed values of the entries it evicts when the cache
+// is over its size, in one write batch; ForEach first writes every change.
 //
 // Memory: one LRU cache of `memory_bytes` holds data blocks, index and filter
 // blocks, and (through a WriteBufferManager that charges its memory to the same
@@ -80,13 +83,14 @@ class RocksDbStateTable final : public StateTable {
   /// `db`, `column_family` and `directory` outlive the table.
   RocksDbStateTable(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* column_family,
                     const std::string* directory, std::string name, StateDecoder decoder,
-                    StateTableOptions options)
+                    StateTableOptions options, size_t cached_values)
       : db_(db),
         column_family_(column_family),
         directory_(directory),
         name_(std::move(name)),
         decoder_(std::move(decoder)),
-        options_(std::move(options)) {
+        options_(std::move(options)),
+        cached_values_(std::max<size_t>(cached_values, 1)) {
     if (!options_.clock) options_.clock = SteadyClockMillis;
     write_options_.disableWAL = true;
     scan_options_.fill_cache = false;
@@ -96,6 +100,7 @@ class RocksDbStateTable final : public StateTable {
     auto it = cache_.find(key);
     if (it != cache_.end()) {
       CachedEntry& entry = it->second;
+      entry.last_used = ++use_clock_;
       if (entry.value != nullptr && Expired(entry.written_at, Now())) Forget(&entry);
       return entry.value.get();
     }
@@ -111,6 +116,7 @@ class RocksDbStateTable final : public StateTable {
         entry.written_at = stored->written_at;
       }
     }
+    entry.last_used = ++use_clock_;
     return cache_.emplace(std::string(key), std::move(entry)).first->second.value.get();
   }
 
@@ -127,6 +133,7 @@ class RocksDbStateTable final : public StateTable {
       ++count_;
     }
     CachedEntry& entry = it->second;
+    entry.last_used = ++use_clock_;
     entry.value = std::move(value);
     entry.dirty = true;
     entry.written_at = ttl() ? options_.clock() : 0;
@@ -150,14 +157,21 @@ class RocksDbStateTable final : public StateTable {
     CachedEntry entry;
     entry.stored = stored.has_value();
     if (entry.stored) --count_;
+    entry.last_used = ++use_clock_;
     cache_.emplace(std::string(key), std::move(entry));
     return Status::OK();
   }
 
+  /// Writes deletions, and evicts the least recently used entries (writing
+  /// their changes, down to half) when the cache holds more than
+  /// `cached_values`. Changed
+  /// values that stay cached are written when evicted or by ForEach.
   Status Flush() override {
     if (cache_.empty() && !ttl()) return Status::OK();
     rocksdb::WriteBatch batch;
-    AddChanges(&batch);
+    if (ttl()) ForgetExpiredCached(options_.clock());
+    AddDeletions(&batch);
+    if (cache_.size() > cached_values_) Evict(cached_values_ / 2, &batch);
     auto num_changes = static_cast<size_t>(batch.Count());
     int64_t num_expired = 0;
     if (ttl() && count_ > 0) {
@@ -170,7 +184,6 @@ class RocksDbStateTable final : public StateTable {
     }
     if (batch.Count() > 0) RETURN_NOT_OK(Write(&batch, "writing"));
     count_ -= num_expired;
-    if (!cache_.empty()) cache_.clear();
     return Status::OK();
   }
 
@@ -207,6 +220,8 @@ class RocksDbStateTable final : public StateTable {
     bool stored = false;
     /// `value` differs from what is stored.
     bool dirty = false;
+    /// use_clock_ when the operator last used the key.
+    uint64_t last_used = 0;
   };
 
   /// A stored value split into its write time (0 without a TTL) and the bytes
@@ -273,16 +288,63 @@ class RocksDbStateTable final : public StateTable {
     return value;
   }
 
+  /// Cached values whose time has passed lose their value (and are deleted by
+  /// AddDeletions when stored).
+  void ForgetExpiredCached(int64_t now) {
+    for (auto& [key, entry] : cache_) {
+      if (entry.value != nullptr && Expired(entry.written_at, now)) Forget(&entry);
+    }
+  }
+
+  /// Appends the deletions of cached keys to `batch`.
+  void AddDeletions(rocksdb::WriteBatch* batch) {
+    for (auto& [key, entry] : cache_) {
+      if (entry.value == nullptr && entry.stored) {
+        batch->Delete(column_family_, ToSlice(key));
+        entry.stored = false;
+      }
+    }
+  }
+
+  /// Drops all but the `keep` most recently used entries from the cache,
+  /// appending the changed values among them to `batch` (expired ones are
+  /// deleted instead).
+  void Evict(size_t keep, rocksdb::WriteBatch* batch) {
+    std::vector<std::pair<uint64_t, const std::string*>> by_use;
+    by_use.reserve(cache_.size());
+    for (const auto& [key, entry] : cache_) by_use.emplace_back(entry.last_used, &key);
+    size_t num_evicted = by_use.size() - keep;
+    std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(num_evicted),
+                     by_use.end());
+    int64_t now = Now();
+    for (size_t i = 0; i < num_evicted; ++i) {
+      auto it = cache_.find(*by_use[i].second);
+      CachedEntry& entry = it->second;
+      if (entry.value != nullptr && Expired(entry.written_at, now)) {
+        Forget(&entry);
+        if (entry.stored) batch->Delete(column_family_, ToSlice(it->first));
+      } else if (entry.value != nullptr && entry.dirty) {
+        AddPut(it->first, entry, batch);
+      }
+      cache_.erase(it);
+    }
+  }
+
+  /// Appends the value of `entry` (with its write time under a TTL) to `batch`.
+  void AddPut(std::string_view key, const CachedEntry& entry, rocksdb::WriteBatch* batch) {
+    encode_buffer_.clear();
+    if (ttl()) {
+      encode_buffer_.append(reinterpret_cast<const char*>(&entry.written_at), sizeof(int64_t));
+    }
+    entry.value->Serialize(&encode_buffer_);
+    batch->Put(column_family_, ToSlice(key), ToSlice(encode_buffer_));
+  }
+
   /// Appends the cached changes to `batch`; afterwards the cache matches it.
   void AddChanges(rocksdb::WriteBatch* batch) {
     for (auto& [key, entry] : cache_) {
       if (entry.value != nullptr && entry.dirty) {
-        encode_buffer_.clear();
-        if (ttl()) {
-          encode_buffer_.append(reinterpret_cast<const char*>(&entry.written_at), sizeof(int64_t));
-        }
-        entry.value->Serialize(&encode_buffer_);
-        batch->Put(column_family_, ToSlice(key), ToSlice(encode_buffer_));
+        AddPut(key, entry, batch);
         entry.dirty = false;
         entry.stored = true;
       } else if (entry.value == nullptr && entry.stored) {
@@ -366,11 +428,13 @@ class RocksDbStateTable final : public StateTable {
   const std::string name_;
   const StateDecoder decoder_;
   StateTableOptions options_;
+  const size_t cached_values_;
   rocksdb::ReadOptions read_options_;
   rocksdb::ReadOptions scan_options_;
   rocksdb::WriteOptions write_options_;
 
   std::unordered_map<std::string, CachedEntry, TransparentHash, std::equal_to<>> cache_;
+  uint64_t use_clock_ = 0;
   /// Entries in the database plus pending inserts minus pending deletions.
   int64_t count_ = 0;
   std::string sweep_cursor_;
@@ -463,18 +527,21 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     bool created = false;
     ASSIGN_OR_RAISE(std::string directory, PrepareDirectory(settings.directory, &created));
     // From here on the backend owns the directory and removes it on every exit.
-    auto backend = std::make_unique<RocksDbStateBackend>(directory, created,
-                                                         MakeOptions(settings.memory_bytes));
+    auto backend = std::make_unique<RocksDbStateBackend>(
+        directory, created, MakeOptions(settings.memory_bytes),
+        static_cast<size_t>(std::max<int64_t>(settings.cached_values, 1)));
     RETURN_NOT_OK(backend->Open());
     return std::unique_ptr<KeyedStateBackend>(std::move(backend));
   }
 
   /// Use Make(). Takes ownership of `directory` (which Make created when
   /// `created_directory`) and deletes it when destroyed.
-  RocksDbStateBackend(std::string directory, bool created_directory, rocksdb::Options options)
+  RocksDbStateBackend(std::string directory, bool created_directory, rocksdb::Options options,
+                      size_t cached_values)
       : directory_(std::move(directory)),
         created_directory_(created_directory),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        cached_values_(cached_values) {}
 
   ~RocksDbStateBackend() override {
     tables_.clear();
@@ -512,8 +579,9 @@ class RocksDbStateBackend final : public KeyedStateBackend {
       }
       column_families_[name] = column_family;
     }
-    auto table = std::make_unique<RocksDbStateTable>(db_.get(), column_family, &directory_, name,
-                                                     std::move(decoder), std::move(options));
+    auto table =
+        std::make_unique<RocksDbStateTable>(db_.get(), column_family, &directory_, name,
+                                            std::move(decoder), std::move(options), cached_values_);
     StateTable* result = table.get();
     tables_.emplace(name, std::move(table));
     return result;
@@ -543,6 +611,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   const std::string directory_;
   const bool created_directory_;
   const rocksdb::Options options_;
+  const size_t cached_values_;
   std::unique_ptr<rocksdb::DB> db_;
   /// The column family of each table but 'default', which the database owns.
   /// Kept for checkpoints, which must name every column family.
