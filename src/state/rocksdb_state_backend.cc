@@ -111,6 +111,7 @@ class RocksDbStateTable final : public StateTable {
       if (Expired(stored->written_at, Now())) {
         // Counted until now; Flush deletes it (value null, stored).
         --count_;
+        deletions_pending_ = true;
       } else {
         ASSIGN_OR_RAISE(entry.value, Decode(stored->payload));
         entry.written_at = stored->written_at;
@@ -156,7 +157,10 @@ class RocksDbStateTable final : public StateTable {
     ASSIGN_OR_RAISE(std::optional<StoredValue> stored, Read(key));
     CachedEntry entry;
     entry.stored = stored.has_value();
-    if (entry.stored) --count_;
+    if (entry.stored) {
+      --count_;
+      deletions_pending_ = true;
+    }
     entry.last_used = ++use_clock_;
     cache_.emplace(std::string(key), std::move(entry));
     return Status::OK();
@@ -169,7 +173,10 @@ class RocksDbStateTable final : public StateTable {
   Status Flush() override {
     if (cache_.empty() && !ttl()) return Status::OK();
     rocksdb::WriteBatch batch;
-    if (ttl()) ForgetExpiredCached(options_.clock());
+    if (ttl() && options_.clock() - last_cache_check_at_ >= kIdleSweepIntervalMillis) {
+      last_cache_check_at_ = options_.clock();
+      ForgetExpiredCached(last_cache_check_at_);
+    }
     AddDeletions(&batch);
     if (cache_.size() > cached_values_) Evict(cached_values_ / 2, &batch);
     auto num_changes = static_cast<size_t>(batch.Count());
@@ -247,6 +254,7 @@ class RocksDbStateTable final : public StateTable {
     entry->value.reset();
     entry->dirty = false;
     --count_;
+    if (entry->stored) deletions_pending_ = true;
   }
 
   Result<StoredValue> Parse(std::string_view bytes) const {
@@ -298,6 +306,8 @@ class RocksDbStateTable final : public StateTable {
 
   /// Appends the deletions of cached keys to `batch`.
   void AddDeletions(rocksdb::WriteBatch* batch) {
+    if (!deletions_pending_) return;
+    deletions_pending_ = false;
     for (auto& [key, entry] : cache_) {
       if (entry.value == nullptr && entry.stored) {
         batch->Delete(column_family_, ToSlice(key));
@@ -342,6 +352,7 @@ class RocksDbStateTable final : public StateTable {
 
   /// Appends the cached changes to `batch`; afterwards the cache matches it.
   void AddChanges(rocksdb::WriteBatch* batch) {
+    deletions_pending_ = false;
     for (auto& [key, entry] : cache_) {
       if (entry.value != nullptr && entry.dirty) {
         AddPut(key, entry, batch);
@@ -435,6 +446,9 @@ class RocksDbStateTable final : public StateTable {
 
   std::unordered_map<std::string, CachedEntry, TransparentHash, std::equal_to<>> cache_;
   uint64_t use_clock_ = 0;
+  /// Some cached key lost a value the database still holds.
+  bool deletions_pending_ = false;
+  int64_t last_cache_check_at_ = 0;
   /// Entries in the database plus pending inserts minus pending deletions.
   int64_t count_ = 0;
   std::string sweep_cursor_;
