@@ -191,6 +191,7 @@ class RocksDbStateTable final : public StateTable {
     }
     if (batch.Count() > 0) RETURN_NOT_OK(Write(&batch, "writing"));
     count_ -= num_expired;
+    num_stored_ -= num_expired;
     return Status::OK();
   }
 
@@ -277,6 +278,8 @@ class RocksDbStateTable final : public StateTable {
   /// The stored value of `key`, or nullopt. The payload points into
   /// read_buffer_ and is valid until the next Read.
   Result<std::optional<StoredValue>> Read(std::string_view key) {
+    // Nothing written yet (every entry is cached): no need to ask.
+    if (num_stored_ == 0) return std::optional<StoredValue>();
     read_buffer_.Reset();
     rocksdb::Status status = db_->Get(read_options_, column_family_, ToSlice(key), &read_buffer_);
     if (status.IsNotFound()) return std::optional<StoredValue>();
@@ -309,10 +312,7 @@ class RocksDbStateTable final : public StateTable {
     if (!deletions_pending_) return;
     deletions_pending_ = false;
     for (auto& [key, entry] : cache_) {
-      if (entry.value == nullptr && entry.stored) {
-        batch->Delete(column_family_, ToSlice(key));
-        entry.stored = false;
-      }
+      if (entry.value == nullptr && entry.stored) AddDelete(key, &entry, batch);
     }
   }
 
@@ -332,22 +332,32 @@ class RocksDbStateTable final : public StateTable {
       CachedEntry& entry = it->second;
       if (entry.value != nullptr && Expired(entry.written_at, now)) {
         Forget(&entry);
-        if (entry.stored) batch->Delete(column_family_, ToSlice(it->first));
+        if (entry.stored) AddDelete(it->first, &entry, batch);
       } else if (entry.value != nullptr && entry.dirty) {
-        AddPut(it->first, entry, batch);
+        AddPut(it->first, &entry, batch);
       }
       cache_.erase(it);
     }
   }
 
   /// Appends the value of `entry` (with its write time under a TTL) to `batch`.
-  void AddPut(std::string_view key, const CachedEntry& entry, rocksdb::WriteBatch* batch) {
+  void AddPut(std::string_view key, CachedEntry* entry, rocksdb::WriteBatch* batch) {
     encode_buffer_.clear();
     if (ttl()) {
-      encode_buffer_.append(reinterpret_cast<const char*>(&entry.written_at), sizeof(int64_t));
+      encode_buffer_.append(reinterpret_cast<const char*>(&entry->written_at), sizeof(int64_t));
     }
-    entry.value->Serialize(&encode_buffer_);
+    entry->value->Serialize(&encode_buffer_);
     batch->Put(column_family_, ToSlice(key), ToSlice(encode_buffer_));
+    entry->dirty = false;
+    if (!entry->stored) ++num_stored_;
+    entry->stored = true;
+  }
+
+  /// Appends the deletion of a stored key to `batch`.
+  void AddDelete(std::string_view key, CachedEntry* entry, rocksdb::WriteBatch* batch) {
+    batch->Delete(column_family_, ToSlice(key));
+    --num_stored_;
+    entry->stored = false;
   }
 
   /// Appends the cached changes to `batch`; afterwards the cache matches it.
@@ -355,12 +365,9 @@ class RocksDbStateTable final : public StateTable {
     deletions_pending_ = false;
     for (auto& [key, entry] : cache_) {
       if (entry.value != nullptr && entry.dirty) {
-        AddPut(key, entry, batch);
-        entry.dirty = false;
-        entry.stored = true;
+        AddPut(key, &entry, batch);
       } else if (entry.value == nullptr && entry.stored) {
-        batch->Delete(column_family_, ToSlice(key));
-        entry.stored = false;
+        AddDelete(key, &entry, batch);
       }
     }
   }
@@ -421,6 +428,7 @@ class RocksDbStateTable final : public StateTable {
   Status WriteExpired(rocksdb::WriteBatch* expired) {
     RETURN_NOT_OK(Write(expired, "deleting expired entries of"));
     count_ -= expired->Count();
+    num_stored_ -= expired->Count();
     expired->Clear();
     return Status::OK();
   }
@@ -446,6 +454,8 @@ class RocksDbStateTable final : public StateTable {
 
   std::unordered_map<std::string, CachedEntry, TransparentHash, std::equal_to<>> cache_;
   uint64_t use_clock_ = 0;
+  /// Keys the database holds (live or expired).
+  int64_t num_stored_ = 0;
   /// Some cached key lost a value the database still holds.
   bool deletions_pending_ = false;
   int64_t last_cache_check_at_ = 0;
