@@ -92,7 +92,7 @@ struct StateBackendSettings {
   int64_t memory_bytes = 64LL << 20;
   /// RocksDB: decoded values each table keeps between batches (hot keys are
   /// neither decoded nor written again while cached).
-  int64_t cached_values = 16384;
+  int64_t cached_values = 65536;
 };
 
 /// The in-memory backend: values are C++ objects in hash maps.
