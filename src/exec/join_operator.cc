@@ -9,17 +9,6 @@
 #include "types/vector_builder.h"
 
 namespace tiangong {
-namespace {
-
-bool AnyNull(const Batch& batch, const std::vector<int>& keys, size_t row) {
-  for (int key : keys) {
-    if (batch.column(key)->IsNull(row)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 // A row of a side: its bytes (row_codec), how many times it is there, and for
 // an outer side how many rows of the other side it matches.
 struct JoinOperator::Record {
@@ -163,7 +152,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
   for (const DataType& type : other.types) other_builders.emplace_back(type);
   for (size_t i = 0; i < num_rows; ++i) {
     first_candidate[i] = static_cast<uint32_t>(candidate_row.size());
-    if (AnyNull(batch, self.keys, i)) continue;  // NULL never equals anything
+    if (AnyNullKey(batch.columns(), self.keys, i)) continue;  // NULL never equals anything
     has_key[i] = 1;
     EncodeKey(batch.columns(), self.keys, i, &keys[i]);
     ASSIGN_OR_RAISE(StateValue * found, other.table->Find(keys[i]));

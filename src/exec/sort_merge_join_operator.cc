@@ -50,7 +50,7 @@ Status SortMergeJoinOperator::ProcessInputBatch(int input, Batch batch, Output* 
       return Status::Unsupported("{}: a batch join's input retracts a row", name_);
     }
     Row row;
-    for (int key : side.keys) row.null_key |= batch.column(key)->IsNull(i);
+    row.null_key = AnyNullKey(batch.columns(), side.keys, i);
     if (!row.null_key) EncodeKey(batch.columns(), side.keys, i, &row.key);
     ByteWriter writer(&row.bytes);
     WriteRow(batch.columns(), i, &writer);

@@ -12,13 +12,6 @@
 namespace tiangong {
 namespace {
 
-bool AnyNull(const Batch& batch, const std::vector<int>& keys, size_t row) {
-  for (int key : keys) {
-    if (batch.column(key)->IsNull(row)) return true;
-  }
-  return false;
-}
-
 struct TimedRow {
   int64_t time = 0;
   std::string row;
@@ -152,7 +145,7 @@ Status TemporalJoinOperator::ProcessLeft(const Batch& batch, Output* output) {
     probe.time = times.ValueAt<int64_t>(i);
     ByteWriter writer(&probe.row);
     WriteRow(batch.columns(), i, &writer);
-    bool null_key = AnyNull(batch, left_keys_, i);
+    bool null_key = AnyNullKey(batch.columns(), left_keys_, i);
     if (!null_key) EncodeKey(batch.columns(), left_keys_, i, &probe.key);
     if (null_key || probe.time <= watermark_) {
       now.push_back(std::move(probe));
@@ -179,7 +172,7 @@ Status TemporalJoinOperator::ProcessRight(const Batch& batch) {
   for (size_t i = 0; i < batch.num_rows(); ++i) {
     RowKind kind = batch.row_kind(i);
     if (kind == RowKind::kUpdateBefore) continue;  // the +U that follows is the new version
-    if (AnyNull(batch, right_keys_, i)) continue;  // never current for any key
+    if (AnyNullKey(batch.columns(), right_keys_, i)) continue;  // never current for any key
     if (times.IsNull(i)) {
       return Status::DataError("{}: the event time of a version is NULL", name_);
     }

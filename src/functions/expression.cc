@@ -261,4 +261,12 @@ std::vector<ExprPtr> SplitConjunction(const ExprPtr& expression) {
   return {expression};
 }
 
+ExprPtr Conjunction(std::vector<ExprPtr> parts) {
+  if (parts.empty()) return nullptr;
+  if (parts.size() == 1) return parts[0];
+  bool nullable = false;
+  for (const ExprPtr& part : parts) nullable |= part->type().nullable();
+  return Expr::Special(SpecialForm::kAnd, std::move(parts), DataType::Boolean(nullable));
+}
+
 }  // namespace tiangong

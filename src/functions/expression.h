@@ -102,5 +102,7 @@ ExprPtr SubstituteInputRefs(const ExprPtr& expression, const std::vector<ExprPtr
 ExprPtr RemapInputRefs(const ExprPtr& expression, const std::vector<int>& mapping);
 /// The top-level conjuncts of an AND tree.
 std::vector<ExprPtr> SplitConjunction(const ExprPtr& expression);
+/// The AND of `parts`: nullptr when there are none, the part itself for one.
+ExprPtr Conjunction(std::vector<ExprPtr> parts);
 
 }  // namespace tiangong

@@ -8,20 +8,6 @@
 namespace tiangong::sql {
 namespace {
 
-ExprPtr Conjunction(std::vector<ExprPtr> parts) {
-  if (parts.empty()) return nullptr;
-  if (parts.size() == 1) return parts[0];
-  bool nullable = false;
-  for (const ExprPtr& part : parts) nullable |= part->type().nullable();
-  return Expr::Special(SpecialForm::kAnd, std::move(parts), DataType::Boolean(nullable));
-}
-
-std::vector<std::string> Names(const PlanSchema& schema) {
-  std::vector<std::string> names;
-  for (const PlanField& field : schema) names.push_back(field.name);
-  return names;
-}
-
 // Which sides of a join an expression reads.
 struct Sides {
   bool left = false;

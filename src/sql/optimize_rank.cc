@@ -7,14 +7,6 @@
 namespace tiangong::sql {
 namespace {
 
-ExprPtr Conjunction(std::vector<ExprPtr> parts) {
-  if (parts.empty()) return nullptr;
-  if (parts.size() == 1) return parts[0];
-  bool nullable = false;
-  for (const ExprPtr& part : parts) nullable |= part->type().nullable();
-  return Expr::Special(SpecialForm::kAnd, std::move(parts), DataType::Boolean(nullable));
-}
-
 // The window node and role (0 window_start, 1 window_end, 2 window_time) of a
 // column, followed down through nodes that pass columns on.
 struct WindowColumn {

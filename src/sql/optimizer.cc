@@ -27,12 +27,6 @@ bool IsIdentity(const CalcNode& calc) {
   return true;
 }
 
-std::vector<std::string> Names(const PlanSchema& schema) {
-  std::vector<std::string> names;
-  for (const PlanField& field : schema) names.push_back(field.name);
-  return names;
-}
-
 std::vector<ExprPtr> IdentityProjections(const PlanSchema& schema) {
   std::vector<ExprPtr> projections;
   for (size_t i = 0; i < schema.size(); ++i) {
@@ -48,14 +42,6 @@ void CountInputRefs(const ExprPtr& expression, std::vector<int>* counts) {
     return;
   }
   for (const ExprPtr& arg : expression->args()) CountInputRefs(arg, counts);
-}
-
-ExprPtr Conjunction(std::vector<ExprPtr> parts) {
-  if (parts.empty()) return nullptr;
-  if (parts.size() == 1) return parts[0];
-  bool nullable = false;
-  for (const ExprPtr& part : parts) nullable |= part->type().nullable();
-  return Expr::Special(SpecialForm::kAnd, std::move(parts), DataType::Boolean(nullable));
 }
 
 // Merges `outer` over `inner` when that keeps the meaning: every inner

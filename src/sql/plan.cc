@@ -43,6 +43,12 @@ PlanSchema SchemaFor(const std::vector<ExprPtr>& expressions, std::vector<std::s
 
 }  // namespace
 
+std::vector<std::string> Names(const PlanSchema& schema) {
+  std::vector<std::string> names;
+  for (const PlanField& field : schema) names.push_back(field.name);
+  return names;
+}
+
 DataType SchemaToRowType(const PlanSchema& schema) {
   std::vector<RowField> fields;
   for (const PlanField& field : schema) fields.push_back({field.name, field.type});

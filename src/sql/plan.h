@@ -27,6 +27,9 @@ struct PlanField {
 };
 using PlanSchema = std::vector<PlanField>;
 
+/// The schema's column names, in order.
+std::vector<std::string> Names(const PlanSchema& schema);
+
 /// ROW type of a schema, for connectors and formats.
 DataType SchemaToRowType(const PlanSchema& schema);
 /// "[a: INT, b: STRING]"

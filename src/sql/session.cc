@@ -47,8 +47,7 @@ std::string PlannedJob::Explain() const {
   for (const PlanNodePtr& root : logical_roots) text += ExplainPlan(root);
   text += "\n== Optimized Physical Plan ==\n";
   for (const PlanNodePtr& root : logical_roots) {
-    text += ExplainPlan(
-        RewriteLogical(root, {parallelism, function_context, filter_push_down, sort_merge_join}));
+    text += ExplainPlan(RewriteLogical(root, optimizer_options()));
   }
   text += "\n== Optimized Execution Plan ==\n";
   for (const PlanNodePtr& root : physical_roots)
@@ -285,8 +284,7 @@ Result<PlannedJob> Session::PlanJob(const Statement& statement, std::string_view
       }
     }
   }
-  OptimizerOptions options{job.parallelism, job.function_context, job.filter_push_down,
-                           job.sort_merge_join};
+  OptimizerOptions options = job.optimizer_options();
   for (const PlanNodePtr& root : job.logical_roots) {
     ASSIGN_OR_RAISE(PlanNodePtr physical, Optimize(root, options));
     job.physical_roots.push_back(std::move(physical));

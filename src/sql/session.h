@@ -12,6 +12,7 @@
 #include "functions/function_registry.h"
 #include "sql/ast.h"
 #include "sql/catalog.h"
+#include "sql/optimizer.h"
 #include "sql/plan.h"
 #include "udf/plugin_set.h"
 
@@ -35,6 +36,11 @@ struct PlannedJob {
   bool filter_push_down = true;
   /// 'table.exec.disabled-operators' names HashJoin or ShuffleHashJoin.
   bool sort_merge_join = false;
+
+  /// What the optimizer needs of the settings above.
+  OptimizerOptions optimizer_options() const {
+    return {parallelism, function_context, filter_push_down, sort_merge_join};
+  }
 
   /// The three sections EXPLAIN prints: the logical plan, the optimized physical
   /// plan and the runtime view (parallelism and exchanges).

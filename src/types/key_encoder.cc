@@ -106,6 +106,13 @@ void EncodeKeyValueDescending(const Vector& vector, size_t row, std::string* out
   for (size_t i = start; i < out->size(); ++i) (*out)[i] = static_cast<char>(~(*out)[i]);
 }
 
+bool AnyNullKey(const std::vector<VectorPtr>& columns, const std::vector<int>& keys, size_t row) {
+  for (int key : keys) {
+    if (columns[key]->IsNull(row)) return true;
+  }
+  return false;
+}
+
 void EncodeKey(const std::vector<VectorPtr>& columns, const std::vector<int>& keys, size_t row,
                std::string* out) {
   for (int key : keys) EncodeKeyValue(*columns[key], row, out);

@@ -16,6 +16,9 @@ namespace tiangong {
 /// decides the key group (exchanges and keyed state use the same bytes).
 /// Thread-safety: stateless functions.
 
+/// Whether any of `columns[keys[...]]` is NULL at `row` (a key that equals nothing).
+bool AnyNullKey(const std::vector<VectorPtr>& columns, const std::vector<int>& keys, size_t row);
+
 /// Appends the encoding of `columns[keys[...]]` at `row` to `out`.
 void EncodeKey(const std::vector<VectorPtr>& columns, const std::vector<int>& keys, size_t row,
                std::string* out);
