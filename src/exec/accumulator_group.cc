@@ -7,9 +7,16 @@ namespace tiangong {
 std::unique_ptr<AccumulatorGroup> AccumulatorGroup::Create(
     const std::vector<sql::AggregateCall>* calls, const Batch& batch, const std::vector<int>& keys,
     size_t row) {
-  auto group = std::make_unique<AccumulatorGroup>(calls);
-  ByteWriter writer(&group->key_row);
+  std::string key_row;
+  ByteWriter writer(&key_row);
   for (int key : keys) WriteValue(*batch.column(key), row, &writer);
+  return CreateEmpty(calls, std::move(key_row));
+}
+
+std::unique_ptr<AccumulatorGroup> AccumulatorGroup::CreateEmpty(
+    const std::vector<sql::AggregateCall>* calls, std::string key_row) {
+  auto group = std::make_unique<AccumulatorGroup>(calls);
+  group->key_row = std::move(key_row);
   for (const sql::AggregateCall& call : *calls) {
     group->accumulators.push_back(call.function->Create());
   }

@@ -23,6 +23,9 @@ class AccumulatorGroup final : public StateValue {
   static std::unique_ptr<AccumulatorGroup> Create(const std::vector<sql::AggregateCall>* calls,
                                                   const Batch& batch, const std::vector<int>& keys,
                                                   size_t row);
+  /// A group with fresh accumulators and the given encoded key values.
+  static std::unique_ptr<AccumulatorGroup> CreateEmpty(const std::vector<sql::AggregateCall>* calls,
+                                                       std::string key_row);
   static Result<std::unique_ptr<StateValue>> Decode(const std::vector<sql::AggregateCall>* calls,
                                                     std::string_view bytes);
   void Serialize(std::string* out) const override;
@@ -31,7 +34,7 @@ class AccumulatorGroup final : public StateValue {
   Status AppendKey(size_t num_keys, BatchBuilder* out) const;
   /// Appends each call's current value to columns first, first + 1, ... of `out`.
   void AppendResults(size_t first, BatchBuilder* out) const;
-  /// Folds `other`'s accumulators into this group's (session windows).
+  /// Folds `other`'s accumulators into this group's (session windows, slices).
   Status Merge(const AccumulatorGroup& other);
 
   int64_t count = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -18,6 +19,14 @@ void AppendBigEndian(int64_t value, std::string* out) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     out->push_back(static_cast<char>((static_cast<uint64_t>(value) >> shift) & 0xFF));
   }
+}
+
+int64_t ReadBigEndian(std::string_view bytes) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < sizeof(int64_t); ++i) {
+    value = (value << 8) | static_cast<uint8_t>(bytes[i]);
+  }
+  return static_cast<int64_t>(value);
 }
 
 Status NullTimeError(size_t row) {
@@ -37,6 +46,56 @@ void AppendWindow(const WindowAssigner& assigner, const TimeWindow& window, size
 
 // Aligned windows -----------------------------------------------------------------------------
 
+WindowAggregateOperator::SliceAssigner::SliceAssigner(const WindowAssigner& windows,
+                                                      bool mergeable)
+    : windows_(windows) {
+  const sql::WindowSpec& spec = windows.spec();
+  if (mergeable && spec.kind == sql::WindowKind::kHop && spec.size >= spec.slide) {
+    slice_size_ = std::gcd(spec.size, spec.slide);
+  }
+}
+
+void WindowAggregateOperator::SliceAssigner::Assign(int64_t time,
+                                                    std::vector<int64_t>* slices) const {
+  if (slice_size_ > 0) {
+    slices->push_back(windows_.StartOf(windows_.LocalTime(time), slice_size_) + slice_size_);
+    return;
+  }
+  scratch_.clear();
+  windows_.Assign(time, &scratch_);
+  for (const TimeWindow& window : scratch_) slices->push_back(window.end);
+}
+
+void WindowAggregateOperator::SliceAssigner::SlicesOf(int64_t window_end,
+                                                      std::vector<int64_t>* slices) const {
+  if (slice_size_ == 0) {
+    slices->push_back(window_end);
+    return;
+  }
+  for (int64_t end = window_end - windows_.spec().size + slice_size_; end <= window_end;
+       end += slice_size_) {
+    slices->push_back(end);
+  }
+}
+
+int64_t WindowAggregateOperator::SliceAssigner::FirstWindowEnd(int64_t slice) const {
+  if (slice_size_ == 0) return slice;
+  // Hopping windows end at offset + size + k * slide.
+  const sql::WindowSpec& spec = windows_.spec();
+  return slice + FloorMod(spec.offset + spec.size - slice, spec.slide);
+}
+
+int64_t WindowAggregateOperator::SliceAssigner::LastWindowEnd(int64_t slice) const {
+  if (slice_size_ == 0) return slice;
+  // The last window starts at the last slide boundary at or before the slice.
+  const sql::WindowSpec& spec = windows_.spec();
+  return windows_.StartOf(slice - slice_size_, spec.slide) + spec.size;
+}
+
+int64_t WindowAggregateOperator::SliceAssigner::NextWindowEnd(int64_t window_end) const {
+  return window_end + windows_.spec().slide;
+}
+
 WindowAggregateOperator::WindowAggregateOperator(const sql::AggregateNode& node)
     : name_(fmt::format("{}({})", node.Name(), node.Details())),
       grouping_(node.grouping()),
@@ -48,99 +107,138 @@ WindowAggregateOperator::WindowAggregateOperator(const sql::AggregateNode& node)
 
 Status WindowAggregateOperator::Open(const OperatorContext& context) {
   assigner_ = std::make_unique<WindowAssigner>(spec_, *context.function_context);
+  bool mergeable = std::all_of(calls_.begin(), calls_.end(), [](const sql::AggregateCall& call) {
+    return call.function->supports_merge();
+  });
+  slices_ = std::make_unique<SliceAssigner>(*assigner_, mergeable);
   metrics_ = context.metrics;
   ASSIGN_OR_RAISE(backend_, MakeStateBackend(context.state_backend));
-  ASSIGN_OR_RAISE(windows_, backend_->Table("windows", [this](std::string_view bytes) {
+  ASSIGN_OR_RAISE(state_, backend_->Table("slices", [this](std::string_view bytes) {
     return AccumulatorGroup::Decode(&calls_, bytes);
   }));
   return Status::OK();
+}
+
+bool WindowAggregateOperator::Fired(int64_t window_end) const {
+  return !batch_mode_ && !proctime_ &&
+         assigner_->FireTime(assigner_->WindowEnding(window_end)) <= watermark_;
+}
+
+void WindowAggregateOperator::RegisterTimer(std::string_view key, int64_t window_end) {
+  std::string timer_key(key);
+  AppendBigEndian(window_end, &timer_key);
+  timers_.Register(assigner_->FireTime(assigner_->WindowEnding(window_end)),
+                   std::move(timer_key));
 }
 
 Status WindowAggregateOperator::ProcessBatch(Batch batch, Output* output) {
   size_t num_rows = batch.num_rows();
   const Vector& time = *batch.column(spec_.time_column);
   int64_t now = proctime_ ? WallClockMicros() : 0;
-  // (row, window) pairs go to slots: one per key and window in this batch.
-  struct Slot {
-    std::string key;
-    AccumulatorGroup* group = nullptr;
-  };
-  std::vector<Slot> slots;
+  // (row, slice) pairs go to slots: one per key and slice in this batch.
+  std::vector<AccumulatorGroup*> slots;
   std::unordered_map<std::string, uint32_t> slot_of_key;
   std::vector<uint32_t> rows;
   std::vector<AccumulatorGroup*> groups;
   std::vector<uint8_t> adds;
-  std::vector<TimeWindow> windows;
+  std::vector<int64_t> slices;
   std::string key;
-  size_t key_length = 0;
   for (size_t i = 0; i < num_rows; ++i) {
     if (!proctime_ && time.IsNull(i)) return NullTimeError(i);
-    windows.clear();
-    assigner_->Assign(proctime_ ? now : time.ValueAt<int64_t>(i), &windows);
+    slices.clear();
+    slices_->Assign(proctime_ ? now : time.ValueAt<int64_t>(i), &slices);
     key.clear();
     EncodeKey(batch.columns(), grouping_, i, &key);
-    key_length = key.size();
-    bool late = false;
-    for (const TimeWindow& window : windows) {
-      int64_t fire_time = assigner_->FireTime(window);
-      if (!batch_mode_ && !proctime_ && fire_time <= watermark_) {
-        late = true;
-        continue;
-      }
+    size_t key_length = key.size();
+    bool accepted = false;
+    for (int64_t slice : slices) {
+      // Late: every window of the slice has fired.
+      if (Fired(slices_->LastWindowEnd(slice))) continue;
+      accepted = true;
       key.resize(key_length);
-      AppendBigEndian(window.start, &key);
-      AppendBigEndian(window.end, &key);
+      AppendBigEndian(slice, &key);
       auto [it, inserted] = slot_of_key.emplace(key, static_cast<uint32_t>(slots.size()));
       if (inserted) {
-        Slot slot;
-        slot.key = key;
-        ASSIGN_OR_RAISE(StateValue * found, windows_->Find(key));
+        ASSIGN_OR_RAISE(StateValue * found, state_->Find(key));
         if (found == nullptr) {
-          auto created = AccumulatorGroup::Create(&calls_, batch, grouping_, i);
-          created->window_start = window.start;
-          created->window_end = window.end;
-          ASSIGN_OR_RAISE(found, windows_->Insert(key, std::move(created)));
-          timers_.Register(fire_time, key);
+          ASSIGN_OR_RAISE(found,
+                          state_->Insert(key, AccumulatorGroup::Create(&calls_, batch, grouping_, i)));
+          // The slice's first window that has not fired yet.
+          int64_t window_end = slices_->FirstWindowEnd(slice);
+          while (Fired(window_end)) window_end = slices_->NextWindowEnd(window_end);
+          RegisterTimer(std::string_view(key).substr(0, key_length), window_end);
         } else {
-          windows_->MarkChanged(key);
+          state_->MarkChanged(key);
         }
-        slot.group = static_cast<AccumulatorGroup*>(found);
-        slots.push_back(std::move(slot));
+        slots.push_back(static_cast<AccumulatorGroup*>(found));
       }
-      AccumulatorGroup* group = slots[it->second].group;
+      AccumulatorGroup* group = slots[it->second];
       bool add = IsAccumulate(batch.row_kind(i));
       group->count += add ? 1 : -1;
       rows.push_back(static_cast<uint32_t>(i));
       groups.push_back(group);
       adds.push_back(add ? 1 : 0);
     }
-    if (late && metrics_ != nullptr) {
+    if (!accepted && !slices.empty() && metrics_ != nullptr) {
       metrics_->late_records_dropped.fetch_add(1, std::memory_order_relaxed);
     }
   }
   RETURN_NOT_OK(UpdateAccumulators(calls_, batch, rows, groups, adds));
-  return windows_->Flush();
+  return state_->Flush();
 }
 
 Status WindowAggregateOperator::FireUntil(int64_t time, Output* output) {
   BatchBuilder out(output_type_);
   int64_t timer_time = 0;
+  std::string timer_key;
   std::string key;
+  std::vector<int64_t> slices;
+  std::vector<std::pair<int64_t, AccumulatorGroup*>> found;
   size_t first_window_column = grouping_.size();
-  while (timers_.PopDue(time, &timer_time, &key)) {
-    ASSIGN_OR_RAISE(StateValue * found, windows_->Find(key));
-    if (found == nullptr) continue;
-    auto& group = static_cast<AccumulatorGroup&>(*found);
-    if (group.count > 0) {
-      RETURN_NOT_OK(group.AppendKey(grouping_.size(), &out));
-      AppendWindow(*assigner_, TimeWindow{group.window_start, group.window_end},
-                   first_window_column, &out);
-      group.AppendResults(first_window_column + 3, &out);
+  while (timers_.PopDue(time, &timer_time, &timer_key)) {
+    // The timer's key is the group's key followed by the window's end.
+    size_t key_length = timer_key.size() - sizeof(int64_t);
+    int64_t window_end = ReadBigEndian(std::string_view(timer_key).substr(key_length));
+    slices.clear();
+    slices_->SlicesOf(window_end, &slices);
+    found.clear();
+    for (int64_t slice : slices) {
+      key.assign(timer_key, 0, key_length);
+      AppendBigEndian(slice, &key);
+      ASSIGN_OR_RAISE(StateValue * value, state_->Find(key));
+      if (value != nullptr) found.emplace_back(slice, static_cast<AccumulatorGroup*>(value));
+    }
+    if (found.empty()) continue;
+    const AccumulatorGroup* window = found[0].second;
+    std::unique_ptr<AccumulatorGroup> merged;
+    if (found.size() > 1) {
+      merged = AccumulatorGroup::CreateEmpty(&calls_, window->key_row);
+      for (const auto& [slice, group] : found) RETURN_NOT_OK(merged->Merge(*group));
+      window = merged.get();
+    }
+    if (window->count > 0) {
+      RETURN_NOT_OK(window->AppendKey(grouping_.size(), &out));
+      AppendWindow(*assigner_, assigner_->WindowEnding(window_end), first_window_column, &out);
+      window->AppendResults(first_window_column + 3, &out);
       out.FinishRow();
     }
-    RETURN_NOT_OK(windows_->Erase(key));
+    // Slices no later window covers are done; the others fire with the next window.
+    bool remaining = false;
+    for (const auto& [slice, group] : found) {
+      if (slices_->LastWindowEnd(slice) > window_end) {
+        remaining = true;
+        continue;
+      }
+      key.assign(timer_key, 0, key_length);
+      AppendBigEndian(slice, &key);
+      RETURN_NOT_OK(state_->Erase(key));
+    }
+    if (remaining) {
+      RegisterTimer(std::string_view(timer_key).substr(0, key_length),
+                    slices_->NextWindowEnd(window_end));
+    }
   }
-  RETURN_NOT_OK(windows_->Flush());
+  RETURN_NOT_OK(state_->Flush());
   if (out.num_rows() == 0) return Status::OK();
   return output->Emit(out.Build());
 }

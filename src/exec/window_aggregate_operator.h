@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "exec/accumulator_group.h"
@@ -12,11 +13,15 @@
 
 namespace tiangong {
 
-/// Runs a window aggregation over TUMBLE, HOP or CUMULATE windows: each row
-/// adds to the accumulators of every window (of its key) containing its time;
-/// when the watermark passes a window's end (or the clock, for processing-time
-/// windows) the window's row is emitted — an insert-only result — and its state
-/// dropped. Rows for windows already fired are late: dropped and counted. In
+/// Runs a window aggregation over TUMBLE, HOP or CUMULATE windows. State holds
+/// accumulators per key and slice. Hopping windows whose aggregate functions
+/// can merge are cut into slices of gcd(size, slide), as Flink does: a row
+/// updates the one slice containing its time, and a window merges the slices
+/// it covers when it fires. Otherwise each window is a slice of its own, and a
+/// row updates every window containing its time. When the watermark passes a
+/// window's end (or the clock, for processing-time windows) the window's row is
+/// emitted — an insert-only result — and the slices no later window covers are
+/// dropped. A row whose windows have all fired is late: dropped and counted. In
 /// batch mode there are no late rows; every window fires at the end.
 class WindowAggregateOperator final : public Operator {
  public:
@@ -30,7 +35,35 @@ class WindowAggregateOperator final : public Operator {
   Status Finish(Output* output) override;
 
  private:
-  /// Emits and drops every window whose fire time is at or before `time`.
+  /// Maps row times to slices and windows to the slices they cover. Slices and
+  /// windows are named by their end (local time): for one window spec, the end
+  /// determines the window.
+  class SliceAssigner {
+   public:
+    /// Slices hopping windows when `mergeable`; otherwise a slice is a window.
+    SliceAssigner(const WindowAssigner& windows, bool mergeable);
+    /// Appends the ends of the slices that row time `time` belongs to.
+    void Assign(int64_t time, std::vector<int64_t>* slices) const;
+    /// Appends the ends of the slices the window ending at `window_end` covers.
+    void SlicesOf(int64_t window_end, std::vector<int64_t>* slices) const;
+    /// The end of the first and of the last window covering a slice.
+    int64_t FirstWindowEnd(int64_t slice) const;
+    int64_t LastWindowEnd(int64_t slice) const;
+    /// The end of the window after `window_end` that covers its later slices.
+    int64_t NextWindowEnd(int64_t window_end) const;
+
+   private:
+    const WindowAssigner& windows_;
+    int64_t slice_size_ = 0;  // 0: every window is a slice
+    mutable std::vector<TimeWindow> scratch_;
+  };
+
+  /// True when the window ending at `window_end` has fired (event time).
+  bool Fired(int64_t window_end) const;
+  /// Fires the window ending at `window_end` for the group `key`.
+  void RegisterTimer(std::string_view key, int64_t window_end);
+  /// Emits every window whose fire time is at or before `time`, and drops the
+  /// slices that no later window covers.
   Status FireUntil(int64_t time, Output* output);
 
   std::string name_;
@@ -41,8 +74,9 @@ class WindowAggregateOperator final : public Operator {
   bool batch_mode_;
   bool proctime_;
   std::unique_ptr<WindowAssigner> assigner_;
+  std::unique_ptr<SliceAssigner> slices_;
   std::unique_ptr<KeyedStateBackend> backend_;
-  StateTable* windows_ = nullptr;  // owned by backend_
+  StateTable* state_ = nullptr;  // owned by backend_
   TimerService timers_;
   TaskMetrics* metrics_ = nullptr;  // not owned
   int64_t watermark_ = kMinWatermark;

@@ -28,7 +28,7 @@ class WindowAssigner {
   /// Appends the windows containing the row time `time` (as the column holds it:
   /// UTC for TIMESTAMP_LTZ), oldest first.
   void Assign(int64_t time, std::vector<TimeWindow>* windows) const {
-    int64_t t = spec_.local_time_zone ? zone_.ToLocal(time) : time;
+    int64_t t = LocalTime(time);
     switch (spec_.kind) {
       case sql::WindowKind::kTumble: {
         int64_t start = StartOf(t, spec_.size);
@@ -69,10 +69,23 @@ class WindowAssigner {
   /// window_time: the window's last millisecond, as the time column's type holds it.
   int64_t WindowTime(const TimeWindow& window) const { return FireTime(window); }
 
+  /// The aligned window (not SESSION) that ends at `end`.
+  TimeWindow WindowEnding(int64_t end) const {
+    if (spec_.kind == sql::WindowKind::kCumulate) return {StartOf(end - 1, spec_.size), end};
+    return {end - spec_.size, end};
+  }
+
+  /// A row time (as the column holds it) in the windows' time domain.
+  int64_t LocalTime(int64_t time) const {
+    return spec_.local_time_zone ? zone_.ToLocal(time) : time;
+  }
+  /// The start of the period of length `size` (aligned to the offset) that
+  /// contains local time `t`.
+  int64_t StartOf(int64_t t, int64_t size) const { return t - FloorMod(t - spec_.offset, size); }
+
   const sql::WindowSpec& spec() const { return spec_; }
 
  private:
-  int64_t StartOf(int64_t t, int64_t size) const { return t - FloorMod(t - spec_.offset, size); }
 
   sql::WindowSpec spec_;
   TimeZone zone_;

@@ -41,8 +41,12 @@ class AggregateFunction {
   virtual Status Update(Accumulator* const* accumulators, std::span<const VectorPtr> args,
                         const uint32_t* rows, const uint8_t* adds, size_t count) const = 0;
 
-  /// Adds everything in `source` to `target`: merging session windows.
+  /// Adds everything in `source` to `target`, as if `source`'s rows had
+  /// followed `target`'s: merging session windows and the slices of hopping
+  /// windows.
   virtual Status Merge(Accumulator* target, const Accumulator& source) const;
+  /// True when Merge() is implemented.
+  virtual bool supports_merge() const { return false; }
 
   /// Appends the aggregate's current value (NULL when it has none) to `out`,
   /// a builder of result_type().

@@ -44,6 +44,7 @@ class CountFunction final : public AggregateFunction {
     }
     return Status::OK();
   }
+  bool supports_merge() const override { return true; }
   Status Merge(Accumulator* target, const Accumulator& source) const override {
     static_cast<CountAccumulator*>(target)->count +=
         static_cast<const CountAccumulator&>(source).count;
@@ -103,6 +104,7 @@ class SumFunction final : public AggregateFunction {
     }
     return Status::OK();
   }
+  bool supports_merge() const override { return true; }
   Status Merge(Accumulator* target, const Accumulator& source) const override {
     auto* into = static_cast<SumAccumulator<Sum>*>(target);
     const auto& from = static_cast<const SumAccumulator<Sum>&>(source);
@@ -309,6 +311,7 @@ class ExtremeFunction final : public AggregateFunction {
     }
     return Status::OK();
   }
+  bool supports_merge() const override { return true; }
   Status Merge(Accumulator* target, const Accumulator& source) const override {
     if (retraction_) {
       auto* into = static_cast<ExtremeMultisetAccumulator*>(target);
@@ -442,6 +445,21 @@ class SequenceFunction final : public AggregateFunction {
           }
         }
       }
+    }
+    return Status::OK();
+  }
+  bool supports_merge() const override { return true; }
+  Status Merge(Accumulator* target, const Accumulator& source) const override {
+    auto* into = static_cast<SequenceAccumulator*>(target);
+    const auto& from = static_cast<const SequenceAccumulator&>(source);
+    if (from.values.empty()) return Status::OK();
+    if (kind_ == SequenceKind::kFirst && !into->values.empty() && !retracting_) {
+      return Status::OK();
+    }
+    if (kind_ == SequenceKind::kLast && !retracting_) into->values.clear();
+    // `source`'s values follow `target`'s, in their own order.
+    for (const auto& [order, bytes] : from.values) {
+      into->values.emplace(into->next_order++, bytes);
     }
     return Status::OK();
   }

@@ -104,6 +104,8 @@ class RocksDbStateTable final : public StateTable {
       if (entry.value != nullptr && Expired(entry.written_at, Now())) Forget(&entry);
       return entry.value.get();
     }
+    // Nothing written yet: a miss costs nothing to repeat, so it is not cached.
+    if (num_stored_ == 0) return nullptr;
     ASSIGN_OR_RAISE(std::optional<StoredValue> stored, Read(key));
     CachedEntry entry;
     if (stored.has_value()) {
@@ -320,15 +322,20 @@ class RocksDbStateTable final : public StateTable {
   /// appending the changed values among them to `batch` (expired ones are
   /// deleted instead).
   void Evict(size_t keep, rocksdb::WriteBatch* batch) {
-    std::vector<std::pair<uint64_t, const std::string*>> by_use;
+    using Iterator = decltype(cache_)::iterator;
+    std::vector<std::pair<uint64_t, Iterator>> by_use;
     by_use.reserve(cache_.size());
-    for (const auto& [key, entry] : cache_) by_use.emplace_back(entry.last_used, &key);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      by_use.emplace_back(it->second.last_used, it);
+    }
     size_t num_evicted = by_use.size() - keep;
     std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(num_evicted),
-                     by_use.end());
+                     by_use.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     int64_t now = Now();
     for (size_t i = 0; i < num_evicted; ++i) {
-      auto it = cache_.find(*by_use[i].second);
+      // Erasing other elements leaves these iterators valid.
+      Iterator it = by_use[i].second;
       CachedEntry& entry = it->second;
       if (entry.value != nullptr && Expired(entry.written_at, now)) {
         Forget(&entry);
@@ -470,7 +477,10 @@ class RocksDbStateTable final : public StateTable {
 /// The settings RocksDB runs with, for the database and for every column family.
 rocksdb::Options MakeOptions(int64_t memory_bytes) {
   auto memory = static_cast<size_t>(memory_bytes);
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(memory);
+  rocksdb::LRUCacheOptions cache_options;
+  cache_options.capacity = memory;
+  cache_options.high_pri_pool_ratio = 0.1;
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(cache_options);
 
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -493,18 +503,23 @@ rocksdb::Options MakeOptions(int64_t memory_bytes) {
   auto is_supported = [&](rocksdb::CompressionType type) {
     return std::find(supported.begin(), supported.end(), type) != supported.end();
   };
+  // Upper levels are rewritten soon by compaction: compressing them costs CPU
+  // and saves little. The bottommost level holds most of the data.
+  options.compression = rocksdb::kNoCompression;
   if (is_supported(rocksdb::kLZ4Compression)) {
-    options.compression = rocksdb::kLZ4Compression;
+    options.bottommost_compression = rocksdb::kLZ4Compression;
   } else if (is_supported(rocksdb::kSnappyCompression)) {
-    options.compression = rocksdb::kSnappyCompression;
-  } else {
-    options.compression = rocksdb::kNoCompression;
+    options.bottommost_compression = rocksdb::kSnappyCompression;
   }
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = cache;
   table_options.cache_index_and_filter_blocks = true;
+  table_options.cache_index_and_filter_blocks_with_high_priority = true;
   table_options.pin_l0_filter_and_index_blocks_in_cache = true;
+  table_options.pin_top_level_index_and_filter = true;
+  table_options.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table_options.partition_filters = true;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table_options.whole_key_filtering = true;
   table_options.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;

@@ -117,6 +117,7 @@ class PluginAggregate final : public AggregateFunction {
     return Status::OK();
   }
 
+  bool supports_merge() const override { return native_->merge != nullptr; }
   Status Merge(Accumulator* target, const Accumulator& source) const override {
     if (native_->merge == nullptr) {
       return Status::Unsupported(
