@@ -46,8 +46,7 @@ void AppendWindow(const WindowAssigner& assigner, const TimeWindow& window, size
 
 // Aligned windows -----------------------------------------------------------------------------
 
-WindowAggregateOperator::SliceAssigner::SliceAssigner(const WindowAssigner& windows,
-                                                      bool mergeable)
+WindowAggregateOperator::SliceAssigner::SliceAssigner(const WindowAssigner& windows, bool mergeable)
     : windows_(windows) {
   const sql::WindowSpec& spec = windows.spec();
   if (mergeable && spec.kind == sql::WindowKind::kHop && spec.size >= spec.slide) {
@@ -127,8 +126,7 @@ bool WindowAggregateOperator::Fired(int64_t window_end) const {
 void WindowAggregateOperator::RegisterTimer(std::string_view key, int64_t window_end) {
   std::string timer_key(key);
   AppendBigEndian(window_end, &timer_key);
-  timers_.Register(assigner_->FireTime(assigner_->WindowEnding(window_end)),
-                   std::move(timer_key));
+  timers_.Register(assigner_->FireTime(assigner_->WindowEnding(window_end)), std::move(timer_key));
 }
 
 Status WindowAggregateOperator::ProcessBatch(Batch batch, Output* output) {
@@ -161,8 +159,8 @@ Status WindowAggregateOperator::ProcessBatch(Batch batch, Output* output) {
       if (inserted) {
         ASSIGN_OR_RAISE(StateValue * found, state_->Find(key));
         if (found == nullptr) {
-          ASSIGN_OR_RAISE(found,
-                          state_->Insert(key, AccumulatorGroup::Create(&calls_, batch, grouping_, i)));
+          ASSIGN_OR_RAISE(
+              found, state_->Insert(key, AccumulatorGroup::Create(&calls_, batch, grouping_, i)));
           // The slice's first window that has not fired yet.
           int64_t window_end = slices_->FirstWindowEnd(slice);
           while (Fired(window_end)) window_end = slices_->NextWindowEnd(window_end);

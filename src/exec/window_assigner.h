@@ -86,7 +86,6 @@ class WindowAssigner {
   const sql::WindowSpec& spec() const { return spec_; }
 
  private:
-
   sql::WindowSpec spec_;
   TimeZone zone_;
 };

@@ -330,8 +330,7 @@ class RocksDbStateTable final : public StateTable {
     }
     size_t num_evicted = by_use.size() - keep;
     std::nth_element(by_use.begin(), by_use.begin() + static_cast<std::ptrdiff_t>(num_evicted),
-                     by_use.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+                     by_use.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     int64_t now = Now();
     for (size_t i = 0; i < num_evicted; ++i) {
       // Erasing other elements leaves these iterators valid.
