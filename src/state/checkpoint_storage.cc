@@ -1,0 +1,294 @@
+#include "state/checkpoint_storage.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <xxhash.h>
+
+#include "common/byte_io.h"
+
+namespace tiangong {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kMagic = "TGCHKPT1";
+constexpr std::string_view kMetadataName = "_metadata";
+constexpr std::string_view kCheckpointPrefix = "chk-";
+constexpr std::string_view kSharedName = "shared";
+constexpr size_t kReadChunk = 1 << 20;
+
+Status SystemError(std::string_view what, const std::string& path) {
+  return Status::IOError("Checkpoint storage: cannot {} '{}': {}", what, path,
+                         std::strerror(errno));
+}
+
+/// fsync of a file or directory.
+Status Sync(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return SystemError("open", path);
+  int result = ::fsync(fd);
+  ::close(fd);
+  if (result != 0) return SystemError("sync", path);
+  return Status::OK();
+}
+
+/// Reads a whole file, hashing it; fails when it cannot be read.
+Status HashFile(const std::string& path, uint64_t* size, uint64_t* checksum) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return SystemError("read", path);
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  std::string buffer(kReadChunk, '\0');
+  *size = 0;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    auto got = static_cast<size_t>(in.gcount());
+    XXH3_64bits_update(state, buffer.data(), got);
+    *size += got;
+  }
+  bool failed = in.bad();
+  *checksum = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  if (failed) return SystemError("read", path);
+  return Status::OK();
+}
+
+std::string Encode(const CheckpointMetadata& metadata) {
+  std::string bytes(kMagic);
+  ByteWriter writer(&bytes);
+  writer.Fixed(metadata.id);
+  writer.Fixed(metadata.timestamp_millis);
+  writer.String(metadata.job_name);
+  writer.Fixed<uint8_t>(metadata.savepoint ? 1 : 0);
+  writer.String(metadata.payload);
+  writer.Varint(metadata.files.size());
+  for (const CheckpointFile& file : metadata.files) {
+    writer.String(file.path);
+    writer.Fixed(file.size);
+    writer.Fixed(file.checksum);
+  }
+  writer.Fixed<uint64_t>(XXH3_64bits(bytes.data(), bytes.size()));
+  return bytes;
+}
+
+Result<CheckpointMetadata> Decode(std::string_view bytes, const std::string& path) {
+  auto corrupt = [&](std::string_view what) {
+    return Status::DataError("Checkpoint metadata '{}' is {}", path, what);
+  };
+  if (bytes.size() < kMagic.size() + sizeof(uint64_t) || bytes.substr(0, kMagic.size()) != kMagic) {
+    return corrupt("not a Tiangong checkpoint (truncated or of another format)");
+  }
+  std::string_view body = bytes.substr(0, bytes.size() - sizeof(uint64_t));
+  uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + body.size(), sizeof(uint64_t));
+  if (XXH3_64bits(body.data(), body.size()) != stored)
+    return corrupt("corrupt (checksum mismatch)");
+  ByteReader reader(body.substr(kMagic.size()));
+  CheckpointMetadata metadata;
+  metadata.id = reader.Fixed<int64_t>();
+  metadata.timestamp_millis = reader.Fixed<int64_t>();
+  metadata.job_name = std::string(reader.String());
+  metadata.savepoint = reader.Fixed<uint8_t>() != 0;
+  metadata.payload = std::string(reader.String());
+  uint64_t num_files = reader.Varint();
+  for (uint64_t i = 0; i < num_files && reader.ok(); ++i) {
+    CheckpointFile file;
+    file.path = std::string(reader.String());
+    file.size = reader.Fixed<uint64_t>();
+    file.checksum = reader.Fixed<uint64_t>();
+    metadata.files.push_back(std::move(file));
+  }
+  if (!reader.ok()) return corrupt("truncated");
+  return metadata;
+}
+
+/// The id of a "chk-<n>" directory name, or nullopt.
+std::optional<int64_t> CheckpointIdOf(const std::string& name) {
+  if (name.size() <= kCheckpointPrefix.size() || name.rfind(kCheckpointPrefix, 0) != 0) {
+    return std::nullopt;
+  }
+  int64_t id = 0;
+  const char* begin = name.data() + kCheckpointPrefix.size();
+  const char* end = name.data() + name.size();
+  auto [ptr, error] = std::from_chars(begin, end, id);
+  if (error != std::errc() || ptr != end) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+CheckpointStorage::CheckpointStorage(std::string root, std::string_view job_id)
+    : job_directory_((fs::path(std::move(root)) / job_id).string()) {}
+
+Result<std::string> CheckpointStorage::CreateCheckpointDirectory(int64_t id) const {
+  std::string path = fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, id);
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (error) {
+    return Status::IOError("Checkpoint storage: cannot create '{}': {}", path, error.message());
+  }
+  return path;
+}
+
+Result<std::string> CheckpointStorage::CreateSharedDirectory() const {
+  std::string path = fmt::format("{}/{}", job_directory_, kSharedName);
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (error) {
+    return Status::IOError("Checkpoint storage: cannot create '{}': {}", path, error.message());
+  }
+  return path;
+}
+
+Status CheckpointStorage::Complete(const CheckpointMetadata& metadata) const {
+  return WriteMetadata(fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, metadata.id),
+                       metadata);
+}
+
+Status CheckpointStorage::WriteMetadata(const std::string& directory,
+                                        const CheckpointMetadata& metadata) {
+  std::string bytes = Encode(metadata);
+  std::string final_path = fmt::format("{}/{}", directory, kMetadataName);
+  std::string temp_path = final_path + ".inprogress";
+  {
+    std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return SystemError("write", temp_path);
+  }
+  RETURN_NOT_OK(Sync(temp_path, false));
+  if (std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    return SystemError("rename into place", final_path);
+  }
+  return Sync(directory, true);
+}
+
+Result<CheckpointFile> CheckpointStorage::DescribeFile(const std::string& base,
+                                                       const std::string& path) {
+  std::string full = fmt::format("{}/{}", base, path);
+  RETURN_NOT_OK(Sync(full, false));
+  CheckpointFile file;
+  file.path = path;
+  RETURN_NOT_OK(HashFile(full, &file.size, &file.checksum));
+  return file;
+}
+
+Result<CheckpointMetadata> CheckpointStorage::Load(const std::string& path) {
+  std::error_code error;
+  std::string metadata_path = path;
+  if (fs::is_directory(path, error)) metadata_path = (fs::path(path) / kMetadataName).string();
+  std::string base = fs::path(metadata_path).parent_path().string();
+  std::ifstream in(metadata_path, std::ios::binary);
+  if (!in) {
+    return Status::NotFound("No checkpoint at '{}': cannot read '{}'", path, metadata_path);
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSIGN_OR_RAISE(CheckpointMetadata metadata, Decode(bytes, metadata_path));
+  for (const CheckpointFile& file : metadata.files) {
+    std::string full = (fs::path(base) / file.path).lexically_normal().string();
+    uint64_t size = 0;
+    uint64_t checksum = 0;
+    if (!fs::exists(full, error)) {
+      return Status::DataError("Checkpoint '{}' is incomplete: its file '{}' is missing", path,
+                               full);
+    }
+    RETURN_NOT_OK(HashFile(full, &size, &checksum));
+    if (size != file.size || checksum != file.checksum) {
+      return Status::DataError(
+          "Checkpoint '{}' is corrupt: its file '{}' has {} bytes and checksum {:016x}, "
+          "expected {} bytes and {:016x}",
+          path, full, size, checksum, file.size, file.checksum);
+    }
+  }
+  return metadata;
+}
+
+Result<std::vector<int64_t>> CheckpointStorage::CompleteIds() const {
+  std::vector<int64_t> ids;
+  std::error_code error;
+  if (!fs::exists(job_directory_, error)) return ids;
+  for (const fs::directory_entry& entry : fs::directory_iterator(job_directory_, error)) {
+    std::optional<int64_t> id = CheckpointIdOf(entry.path().filename().string());
+    if (id && fs::exists(entry.path() / kMetadataName, error)) ids.push_back(*id);
+  }
+  if (error) {
+    return Status::IOError("Checkpoint storage: cannot list '{}': {}", job_directory_,
+                           error.message());
+  }
+  std::sort(ids.rbegin(), ids.rend());
+  return ids;
+}
+
+Result<std::optional<CheckpointMetadata>> CheckpointStorage::LatestValid() const {
+  ASSIGN_OR_RAISE(std::vector<int64_t> ids, CompleteIds());
+  for (int64_t id : ids) {
+    std::string directory = fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, id);
+    Result<CheckpointMetadata> metadata = Load(directory);
+    if (metadata.ok()) return std::optional<CheckpointMetadata>(std::move(*metadata));
+    spdlog::warn("Skipping checkpoint {} in '{}': {}; trying the one before", id, directory,
+                 metadata.status().message());
+  }
+  return std::optional<CheckpointMetadata>();
+}
+
+Status CheckpointStorage::Prune(int retained) const {
+  ASSIGN_OR_RAISE(std::vector<int64_t> ids, CompleteIds());
+  std::set<int64_t> kept(ids.begin(), ids.begin() + std::min<size_t>(ids.size(), retained));
+  std::error_code error;
+  std::set<std::string> referenced;
+  std::vector<fs::path> doomed;
+  for (const fs::directory_entry& entry : fs::directory_iterator(job_directory_, error)) {
+    std::optional<int64_t> id = CheckpointIdOf(entry.path().filename().string());
+    if (!id) continue;
+    if (!kept.count(*id)) {
+      doomed.push_back(entry.path());
+      continue;
+    }
+    // Only the metadata is read: its file list says which shared files live on.
+    std::ifstream in(entry.path() / kMetadataName, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Result<CheckpointMetadata> metadata = Decode(bytes, entry.path().string());
+    if (!metadata.ok()) continue;
+    for (const CheckpointFile& file : metadata->files) {
+      referenced.insert((entry.path() / file.path).lexically_normal().string());
+    }
+  }
+  for (const fs::path& path : doomed) fs::remove_all(path, error);
+  fs::path shared = fs::path(job_directory_) / kSharedName;
+  if (fs::exists(shared, error)) {
+    for (const fs::directory_entry& entry : fs::directory_iterator(shared, error)) {
+      if (!referenced.count(entry.path().lexically_normal().string()))
+        fs::remove(entry.path(), error);
+    }
+  }
+  if (error) {
+    return Status::IOError("Checkpoint storage: cannot prune '{}': {}", job_directory_,
+                           error.message());
+  }
+  return Status::OK();
+}
+
+std::string JobDirectoryName(std::string_view job_name) {
+  std::string name;
+  for (char c : job_name) {
+    bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '.' || c == '_' || c == '-';
+    name.push_back(safe ? c : '_');
+  }
+  if (name.size() > 120) name.resize(120);
+  return fmt::format("{}-{:08x}", name,
+                     static_cast<uint32_t>(XXH3_64bits(job_name.data(), job_name.size())));
+}
+
+}  // namespace tiangong
