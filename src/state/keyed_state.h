@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -70,6 +71,23 @@ struct StateTableOptions {
   std::function<int64_t()> clock;
 };
 
+/// A consistent image of a backend's state at one moment (a checkpoint
+/// barrier), taken by KeyedStateBackend::Snapshot on the operator's thread.
+/// Write() stores it and may run on another thread while the operator goes on
+/// changing its state.
+class StateSnapshot {
+ public:
+  virtual ~StateSnapshot() = default;
+  /// Writes the image into `directory` as files whose names start with
+  /// `prefix`, syncs them, and returns their paths.
+  virtual Result<std::vector<std::string>> Write(const std::string& directory,
+                                                 const std::string& prefix) = 0;
+};
+
+/// Which restored entries an operator instance keeps: after a change of
+/// parallelism, those of the key groups it now owns.
+using StateKeyFilter = std::function<bool(std::string_view table, std::string_view key)>;
+
 /// The keyed state of one operator instance (one subtask): its named tables.
 /// Thread-safety: owned by one operator instance.
 class KeyedStateBackend {
@@ -81,6 +99,16 @@ class KeyedStateBackend {
                                     StateTableOptions options = {}) = 0;
   /// Flushes every table.
   virtual Status Flush() = 0;
+
+  /// Captures every live entry of every table in the canonical snapshot format
+  /// (state/state_snapshot.h), which either backend restores. Entries keep the
+  /// time left to live under a TTL. REQUIRES: no changes since the last Flush().
+  virtual Result<std::unique_ptr<StateSnapshot>> Snapshot() = 0;
+  /// Adds the entries of canonical snapshot `files` (from one or several
+  /// instances, perhaps of another backend) that `keep` accepts to the tables
+  /// of the same names, which the operator must have created. Fails on a table
+  /// it has not, naming it, and on a file that is not a state snapshot.
+  virtual Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) = 0;
 };
 
 /// Where state lives ('state.backend.type').

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -516,6 +517,158 @@ TEST(TimerServiceTest, FiresInTimeOrderUpToTheWatermark) {
   EXPECT_EQ(time, 30);
   EXPECT_FALSE(timers.PopDue(29, &time, &key));
   EXPECT_EQ(timers.NextTime(), 30);
+}
+
+}  // namespace
+}  // namespace tiangong
+
+namespace tiangong {
+namespace {
+
+// Snapshots: the canonical format, restored by either backend.
+class StateSnapshotTest : public testing::TestWithParam<std::tuple<std::string, std::string>> {
+ protected:
+  std::unique_ptr<KeyedStateBackend> MakeBackend(const std::string& type, const std::string& name) {
+    StateBackendSettings settings;
+    settings.type = type;
+    settings.directory = (scratch_.path() / name).string();
+    Result<std::unique_ptr<KeyedStateBackend>> backend = MakeStateBackend(settings);
+    EXPECT_TRUE(backend.ok()) << backend.status().ToString();
+    return backend.ok() ? backend.MoveValue() : nullptr;
+  }
+
+  /// Takes a snapshot of `backend` and writes it under the scratch directory.
+  std::vector<std::string> WriteSnapshot(KeyedStateBackend* backend, const std::string& prefix) {
+    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+    Result<std::vector<std::string>> files = (*snapshot)->Write(scratch_.path().string(), prefix);
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    return files.ok() ? *files : std::vector<std::string>{};
+  }
+
+  ScratchDirectory scratch_;
+};
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StateSnapshotTest,
+    testing::Combine(testing::Values("hashmap", "rocksdb"), testing::Values("hashmap", "rocksdb")),
+    [](const testing::TestParamInfo<std::tuple<std::string, std::string>>& info) {
+      return std::get<0>(info.param) + "_to_" + std::get<1>(info.param);
+    });
+
+TEST_P(StateSnapshotTest, RestoresWhatTheSnapshotSaw) {
+  auto [from, to] = GetParam();
+  auto source = MakeBackend(from, "source");
+  StateTable* counts = *source->Table("counts", DecodeCounter);
+  StateTable* sums = *source->Table("sums", DecodeCounter);
+  // Many keys, so that RocksDB has written some and caches others.
+  for (int i = 0; i < 100000; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  ASSERT_TRUE(sums->Insert("total", std::make_unique<Counter>(42)).ok());
+  ASSERT_TRUE(counts->Erase(KeyOf(7)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+  // Changes after the snapshot are not in it.
+  static_cast<Counter*>(*sums->Find("total"))->value = 43;
+  sums->MarkChanged("total");
+  ASSERT_TRUE(source->Flush().ok());
+
+  auto target = MakeBackend(to, "target");
+  StateTable* restored_counts = *target->Table("counts", DecodeCounter);
+  StateTable* restored_sums = *target->Table("sums", DecodeCounter);
+  Status status = target->Restore(files, nullptr);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(restored_counts->size(), 99999u);
+  EXPECT_EQ(restored_sums->size(), 1u);
+  EXPECT_EQ(ValueOf(*restored_sums->Find("total")), 42);
+  EXPECT_EQ(*restored_counts->Find(KeyOf(7)), nullptr);
+  for (int i : {0, 1, 8, 65536, 99999}) {
+    StateValue* value = *restored_counts->Find(KeyOf(i));
+    ASSERT_NE(value, nullptr) << i;
+    EXPECT_EQ(ValueOf(value), i);
+  }
+}
+
+TEST_P(StateSnapshotTest, RestoresOnlyTheKeysTheFilterKeeps) {
+  auto [from, to] = GetParam();
+  // Two instances' snapshots are split between two new instances by key.
+  std::vector<std::string> files;
+  for (int instance = 0; instance < 2; ++instance) {
+    auto source = MakeBackend(from, "source" + std::to_string(instance));
+    StateTable* table = *source->Table("counts", DecodeCounter);
+    for (int i = instance; i < 1000; i += 2) {
+      ASSERT_TRUE(table->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+    }
+    ASSERT_TRUE(source->Flush().ok());
+    for (const std::string& file :
+         WriteSnapshot(source.get(), "source" + std::to_string(instance))) {
+      files.push_back(file);
+    }
+  }
+  size_t total = 0;
+  for (int instance = 0; instance < 2; ++instance) {
+    auto target = MakeBackend(to, "target" + std::to_string(instance));
+    StateTable* table = *target->Table("counts", DecodeCounter);
+    ASSERT_TRUE(target
+                    ->Restore(files,
+                              [&](std::string_view name, std::string_view key) {
+                                return (key < KeyOf(500)) == (instance == 0);
+                              })
+                    .ok());
+    EXPECT_EQ(table->size(), 500u);
+    EXPECT_EQ(*table->Find(KeyOf(instance == 0 ? 700 : 300)), nullptr);
+    EXPECT_EQ(ValueOf(*table->Find(KeyOf(instance == 0 ? 300 : 700))), instance == 0 ? 300 : 700);
+    total += table->size();
+  }
+  EXPECT_EQ(total, 1000u);
+}
+
+TEST_P(StateSnapshotTest, EntriesKeepTheTimeTheyHaveLeftToLive) {
+  auto [from, to] = GetParam();
+  int64_t now = 1000000;
+  StateTableOptions options;
+  options.ttl = std::chrono::milliseconds(100);
+  options.clock = [&] { return now; };
+  auto source = MakeBackend(from, "source");
+  StateTable* table = *source->Table("counts", DecodeCounter, options);
+  ASSERT_TRUE(table->Insert("old", std::make_unique<Counter>(1)).ok());
+  now += 60;
+  ASSERT_TRUE(table->Insert("new", std::make_unique<Counter>(2)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+
+  // The restoring process has a clock of its own.
+  now = 5000;
+  auto target = MakeBackend(to, "target");
+  StateTable* restored = *target->Table("counts", DecodeCounter, options);
+  ASSERT_TRUE(target->Restore(files, nullptr).ok());
+  EXPECT_NE(*restored->Find("old"), nullptr);
+  now += 45;  // "old" had 40 ms left, "new" 100 ms
+  EXPECT_EQ(*restored->Find("old"), nullptr);
+  EXPECT_NE(*restored->Find("new"), nullptr);
+  now += 60;
+  EXPECT_EQ(*restored->Find("new"), nullptr);
+}
+
+TEST_P(StateSnapshotTest, UnknownTablesAndCorruptFilesAreErrors) {
+  auto [from, to] = GetParam();
+  auto source = MakeBackend(from, "source");
+  ASSERT_TRUE(
+      (*source->Table("windows", DecodeCounter))->Insert("k", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+
+  auto target = MakeBackend(to, "target");
+  ASSERT_TRUE(target->Table("sessions", DecodeCounter).ok());
+  Status status = target->Restore(files, nullptr);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("'windows'"), std::string::npos) << status.message();
+
+  std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 2);
+  ASSERT_TRUE(target->Table("windows", DecodeCounter).ok());
+  status = target->Restore(files, nullptr);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("truncated or corrupt"), std::string::npos) << status.message();
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 // The 'hashmap' state backend: every value is a live C++ object in a hash map,
 // so Find/Insert are hash lookups and Flush does nothing.
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "state/keyed_state.h"
+#include "state/state_snapshot.h"
 
 namespace tiangong {
 namespace {
@@ -18,7 +22,8 @@ int64_t NowMillis() {
 
 class MemoryStateTable final : public StateTable {
  public:
-  explicit MemoryStateTable(StateTableOptions options) : options_(std::move(options)) {
+  MemoryStateTable(StateDecoder decoder, StateTableOptions options)
+      : decoder_(std::move(decoder)), options_(std::move(options)) {
     if (!options_.clock) options_.clock = NowMillis;
   }
 
@@ -68,6 +73,34 @@ class MemoryStateTable final : public StateTable {
 
   size_t size() const override { return entries_.size(); }
 
+  /// Appends every live entry to `encoder`.
+  void Snapshot(StateSnapshotEncoder* encoder) const {
+    int64_t now = ttl() ? options_.clock() : 0;
+    std::string bytes;
+    for (const auto& [key, entry] : entries_) {
+      if (Expired(entry)) continue;
+      bytes.clear();
+      entry.value->Serialize(&bytes);
+      encoder->Add(key, ttl() ? options_.ttl.count() - (now - entry.written_at) : -1, bytes);
+    }
+  }
+
+  /// Adds a restored entry with the time it had left to live (< 0: none).
+  Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes) {
+    if (ttl() && remaining_ttl_millis == 0) return Status::OK();
+    ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(bytes));
+    Entry& entry = entries_[std::string(key)];
+    entry.value = std::move(value);
+    if (ttl()) {
+      int64_t lived =
+          remaining_ttl_millis < 0
+              ? 0
+              : options_.ttl.count() - std::min(remaining_ttl_millis, options_.ttl.count());
+      entry.written_at = options_.clock() - lived;
+    }
+    return Status::OK();
+  }
+
  private:
   struct Entry {
     std::unique_ptr<StateValue> value;
@@ -98,6 +131,7 @@ class MemoryStateTable final : public StateTable {
     }
   }
 
+  StateDecoder decoder_;
   StateTableOptions options_;
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
   size_t cleanup_cursor_ = 0;
@@ -108,7 +142,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
   Result<StateTable*> Table(const std::string& name, StateDecoder decoder,
                             StateTableOptions options) override {
     auto& table = tables_[name];
-    if (!table) table = std::make_unique<MemoryStateTable>(std::move(options));
+    if (!table) table = std::make_unique<MemoryStateTable>(std::move(decoder), std::move(options));
     return table.get();
   }
 
@@ -117,8 +151,41 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
+  /// Serializes every value now, so that Write only stores bytes.
+  Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
+    StateSnapshotEncoder encoder;
+    for (const auto& [name, table] : tables_) {
+      encoder.BeginTable(name);
+      table->Snapshot(&encoder);
+    }
+    return std::unique_ptr<StateSnapshot>(std::make_unique<EncodedStateSnapshot>(encoder.Finish()));
+  }
+
+  Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
+    for (const std::string& file : files) {
+      RETURN_NOT_OK(ReadStateSnapshot(
+          file,
+          [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
+              std::string_view value) -> Status {
+            auto it = tables_.find(name);
+            if (it == tables_.end()) {
+              return Status::NotFound(
+                  "The restored state has a table '{}' that this operator does not keep", name);
+            }
+            if (keep && !keep(name, key)) return Status::OK();
+            Status status = it->second->Restore(key, remaining_ttl_millis, value);
+            if (!status.ok()) {
+              return status.WithContext(
+                  fmt::format("restoring state table '{}' from '{}'", name, file));
+            }
+            return Status::OK();
+          }));
+    }
+    return Status::OK();
+  }
+
  private:
-  std::map<std::string, std::unique_ptr<MemoryStateTable>> tables_;
+  std::map<std::string, std::unique_ptr<MemoryStateTable>, std::less<>> tables_;
 };
 
 }  // namespace

@@ -48,6 +48,7 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include "state/keyed_state.h"
+#include "state/state_snapshot.h"
 
 namespace tiangong {
 namespace {
@@ -218,6 +219,56 @@ class RocksDbStateTable final : public StateTable {
   /// Exact: the entries written and not deleted, counting expired entries until
   /// Find, ForEach or the sweep meets them.
   size_t size() const override { return static_cast<size_t>(count_); }
+
+  /// Writes the cached changes, then appends every live stored entry to
+  /// `encoder` (as stored: values are not decoded).
+  Status Snapshot(StateSnapshotEncoder* encoder) {
+    rocksdb::WriteBatch changes;
+    AddChanges(&changes);
+    if (changes.Count() > 0) RETURN_NOT_OK(Write(&changes, "writing"));
+    int64_t now = Now();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan_options_, column_family_));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ASSIGN_OR_RAISE(StoredValue stored, Parse(ToView(it->value())));
+      if (Expired(stored.written_at, now)) continue;
+      int64_t remaining = ttl() ? options_.ttl.count() - (now - stored.written_at) : -1;
+      encoder->Add(ToView(it->key()), remaining, stored.payload);
+    }
+    if (!it->status().ok()) {
+      return RocksDbError(it->status(), fmt::format("snapshotting table '{}'", name_), *directory_);
+    }
+    return Status::OK();
+  }
+
+  /// Adds a restored entry (with the time it had left to live; < 0: none) to
+  /// `batch`, which the caller writes with WriteRestored.
+  void Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view payload,
+               rocksdb::WriteBatch* batch) {
+    if (ttl() && remaining_ttl_millis == 0) return;
+    encode_buffer_.clear();
+    if (ttl()) {
+      int64_t lived = remaining_ttl_millis < 0
+                          ? 0
+                          : options_.ttl.count() -
+                                std::min<int64_t>(remaining_ttl_millis, options_.ttl.count());
+      int64_t written_at = options_.clock() - lived;
+      encode_buffer_.append(reinterpret_cast<const char*>(&written_at), sizeof(int64_t));
+    }
+    encode_buffer_.append(payload);
+    batch->Put(column_family_, ToSlice(key), ToSlice(encode_buffer_));
+    ++restored_;
+  }
+
+  /// Writes a batch of restored entries. Restoring happens before any other
+  /// use, and a snapshot holds each key once, so every entry is new.
+  Status WriteRestored(rocksdb::WriteBatch* batch) {
+    RETURN_NOT_OK(Write(batch, "restoring"));
+    count_ += restored_;
+    num_stored_ += restored_;
+    restored_ = 0;
+    batch->Clear();
+    return Status::OK();
+  }
 
  private:
   /// A decoded value and what the database holds for its key.
@@ -471,6 +522,8 @@ class RocksDbStateTable final : public StateTable {
   int64_t last_sweep_at_ = 0;
   rocksdb::PinnableSlice read_buffer_;
   std::string encode_buffer_;
+  /// Entries Restore added to the batch not yet written.
+  int64_t restored_ = 0;
 };
 
 /// The settings RocksDB runs with, for the database and for every column family.
@@ -630,6 +683,44 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
+  Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
+    StateSnapshotEncoder encoder;
+    for (const auto& [name, table] : tables_) {
+      encoder.BeginTable(name);
+      RETURN_NOT_OK(table->Snapshot(&encoder));
+    }
+    return std::unique_ptr<StateSnapshot>(std::make_unique<EncodedStateSnapshot>(encoder.Finish()));
+  }
+
+  Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
+    rocksdb::WriteBatch batch;
+    RocksDbStateTable* batch_table = nullptr;
+    for (const std::string& file : files) {
+      RETURN_NOT_OK(ReadStateSnapshot(
+          file,
+          [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
+              std::string_view value) -> Status {
+            auto it = tables_.find(name);
+            if (it == tables_.end()) {
+              return Status::NotFound(
+                  "The restored state has a table '{}' that this operator does not keep", name);
+            }
+            if (keep && !keep(name, key)) return Status::OK();
+            RocksDbStateTable* table = it->second.get();
+            // A batch holds the entries of one table, so that each counts its own.
+            if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
+              RETURN_NOT_OK(batch_table->WriteRestored(&batch));
+            }
+            batch_table = table;
+            table->Restore(key, remaining_ttl_millis, value, &batch);
+            return Status::OK();
+          }));
+    }
+    if (batch_table != nullptr && batch.Count() > 0)
+      RETURN_NOT_OK(batch_table->WriteRestored(&batch));
+    return Status::OK();
+  }
+
  private:
   Status Open() {
     // State does not outlive a job yet, so a database left by an earlier run
@@ -654,7 +745,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   /// The column family of each table but 'default', which the database owns.
   /// Kept for checkpoints, which must name every column family.
   std::map<std::string, rocksdb::ColumnFamilyHandle*> column_families_;
-  std::map<std::string, std::unique_ptr<RocksDbStateTable>> tables_;
+  std::map<std::string, std::unique_ptr<RocksDbStateTable>, std::less<>> tables_;
 };
 
 }  // namespace
