@@ -673,3 +673,32 @@ TEST_P(StateSnapshotTest, UnknownTablesAndCorruptFilesAreErrors) {
 
 }  // namespace
 }  // namespace tiangong
+
+namespace tiangong {
+namespace {
+
+TEST(TimerServiceTest, RestoresTheTimersAFilterKeeps) {
+  TimerService timers;
+  timers.Register(30, "b");
+  timers.Register(10, "a");
+  timers.Register(20, "b");
+  std::string bytes;
+  timers.Serialize(&bytes);
+
+  TimerService restored;
+  ASSERT_TRUE(restored.Restore(bytes, [](std::string_view key) { return key == "b"; }).ok());
+  EXPECT_EQ(restored.size(), 2u);
+  int64_t time = 0;
+  std::string key;
+  ASSERT_TRUE(restored.PopDue(100, &time, &key));
+  EXPECT_EQ(time, 20);
+  EXPECT_EQ(key, "b");
+
+  TimerService all;
+  ASSERT_TRUE(all.Restore(bytes, nullptr).ok());
+  EXPECT_EQ(all.NextTime(), 10);
+  EXPECT_FALSE(all.Restore(bytes.substr(0, bytes.size() - 1), nullptr).ok());
+}
+
+}  // namespace
+}  // namespace tiangong

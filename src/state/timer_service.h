@@ -1,9 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
+
+#include "common/byte_io.h"
+#include "common/result.h"
 
 namespace tiangong {
 
@@ -30,6 +35,29 @@ class TimerService {
   int64_t NextTime() const { return timers_.empty() ? INT64_MAX : timers_.begin()->first; }
   size_t size() const { return timers_.size(); }
   const std::set<std::pair<int64_t, std::string>>& timers() const { return timers_; }
+
+  /// Appends every timer to `out` (for checkpoints).
+  void Serialize(std::string* out) const {
+    ByteWriter writer(out);
+    writer.Varint(timers_.size());
+    for (const auto& [time, key] : timers_) {
+      writer.Fixed(time);
+      writer.String(key);
+    }
+  }
+  /// Adds the timers Serialize wrote whose key `keep` accepts (all when null);
+  /// a DataError when `bytes` are not such timers.
+  Status Restore(std::string_view bytes, const std::function<bool(std::string_view key)>& keep) {
+    ByteReader reader(bytes);
+    uint64_t count = reader.Varint();
+    for (uint64_t i = 0; i < count && reader.ok(); ++i) {
+      auto time = reader.Fixed<int64_t>();
+      std::string_view key = reader.String();
+      if (reader.ok() && (!keep || keep(key))) timers_.emplace(time, std::string(key));
+    }
+    if (!reader.ok()) return Status::DataError("corrupt timers in restored state");
+    return Status::OK();
+  }
 
  private:
   std::set<std::pair<int64_t, std::string>> timers_;
