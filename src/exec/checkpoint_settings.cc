@@ -7,13 +7,19 @@
 namespace tiangong {
 namespace {
 
-Result<int> NonNegative(const Configuration& config, std::string_view key, int64_t default_value,
-                        int64_t minimum) {
+Result<int> IntAtLeast(const Configuration& config, std::string_view key, int64_t default_value,
+                       int64_t minimum) {
   ASSIGN_OR_RAISE(int64_t value, config.GetInt(key, default_value));
   if (value < minimum || value > std::numeric_limits<int>::max()) {
     return Status::Invalid("'{}' must be at least {}, not {}", key, minimum, value);
   }
   return static_cast<int>(value);
+}
+
+/// Flink names local directories as file:// URIs.
+std::string LocalPath(std::string path) {
+  if (path.rfind("file://", 0) == 0) path.erase(0, 7);
+  return path;
 }
 
 }  // namespace
@@ -40,13 +46,12 @@ Result<CheckpointSettings> CheckpointSettings::FromConfig(const Configuration& c
   }
   ASSIGN_OR_RAISE(settings.min_pause,
                   config.GetDuration("execution.checkpointing.min-pause", settings.min_pause));
-  ASSIGN_OR_RAISE(
-      settings.tolerable_failures,
-      NonNegative(config, "execution.checkpointing.tolerable-failed-checkpoints", 0, 0));
-  settings.directory = config.GetString("state.checkpoints.dir", "");
+  ASSIGN_OR_RAISE(settings.tolerable_failures,
+                  IntAtLeast(config, "execution.checkpointing.tolerable-failed-checkpoints", 0, 0));
+  settings.directory = LocalPath(config.GetString("state.checkpoints.dir", ""));
   ASSIGN_OR_RAISE(settings.num_retained,
-                  NonNegative(config, "state.checkpoints.num-retained", 1, 1));
-  settings.savepoint_path = config.GetString("execution.savepoint.path", "");
+                  IntAtLeast(config, "state.checkpoints.num-retained", 1, 1));
+  settings.savepoint_path = LocalPath(config.GetString("execution.savepoint.path", ""));
   ASSIGN_OR_RAISE(settings.allow_non_restored_state,
                   config.GetBool("execution.savepoint.ignore-unclaimed-state", false));
   if (settings.interval.count() < 0) {
@@ -59,9 +64,6 @@ Result<CheckpointSettings> CheckpointSettings::FromConfig(const Configuration& c
         "'file:///var/lib/tiangong/checkpoints'",
         config.GetString("execution.checkpointing.interval", ""));
   }
-  // Flink names local directories as file:// URIs.
-  if (settings.directory.rfind("file://", 0) == 0) settings.directory.erase(0, 7);
-  if (settings.savepoint_path.rfind("file://", 0) == 0) settings.savepoint_path.erase(0, 7);
   return settings;
 }
 

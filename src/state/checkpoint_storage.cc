@@ -1,8 +1,5 @@
 #include "state/checkpoint_storage.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -16,6 +13,7 @@
 #include <xxhash.h>
 
 #include "common/byte_io.h"
+#include "common/files.h"
 
 namespace tiangong {
 namespace {
@@ -31,16 +29,6 @@ constexpr size_t kReadChunk = 1 << 20;
 Status SystemError(std::string_view what, const std::string& path) {
   return Status::IOError("Checkpoint storage: cannot {} '{}': {}", what, path,
                          std::strerror(errno));
-}
-
-/// fsync of a file or directory.
-Status Sync(const std::string& path, bool directory) {
-  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return SystemError("open", path);
-  int result = ::fsync(fd);
-  ::close(fd);
-  if (result != 0) return SystemError("sync", path);
-  return Status::OK();
 }
 
 /// Reads a whole file, hashing it; fails when it cannot be read.
@@ -133,21 +121,13 @@ CheckpointStorage::CheckpointStorage(std::string root, std::string_view job_id)
 
 Result<std::string> CheckpointStorage::CreateCheckpointDirectory(int64_t id) const {
   std::string path = fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, id);
-  std::error_code error;
-  fs::create_directories(path, error);
-  if (error) {
-    return Status::IOError("Checkpoint storage: cannot create '{}': {}", path, error.message());
-  }
+  RETURN_NOT_OK(CreateDirectories(path));
   return path;
 }
 
 Result<std::string> CheckpointStorage::CreateSharedDirectory() const {
   std::string path = fmt::format("{}/{}", job_directory_, kSharedName);
-  std::error_code error;
-  fs::create_directories(path, error);
-  if (error) {
-    return Status::IOError("Checkpoint storage: cannot create '{}': {}", path, error.message());
-  }
+  RETURN_NOT_OK(CreateDirectories(path));
   return path;
 }
 
@@ -161,23 +141,17 @@ Status CheckpointStorage::WriteMetadata(const std::string& directory,
   std::string bytes = Encode(metadata);
   std::string final_path = fmt::format("{}/{}", directory, kMetadataName);
   std::string temp_path = final_path + ".inprogress";
-  {
-    std::ofstream out(temp_path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) return SystemError("write", temp_path);
-  }
-  RETURN_NOT_OK(Sync(temp_path, false));
+  RETURN_NOT_OK(WriteFileSynced(temp_path, bytes));
   if (std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
     return SystemError("rename into place", final_path);
   }
-  return Sync(directory, true);
+  return SyncPath(directory, true);
 }
 
 Result<CheckpointFile> CheckpointStorage::DescribeFile(const std::string& base,
                                                        const std::string& path) {
   std::string full = fmt::format("{}/{}", base, path);
-  RETURN_NOT_OK(Sync(full, false));
+  RETURN_NOT_OK(SyncPath(full, false));
   CheckpointFile file;
   file.path = path;
   RETURN_NOT_OK(HashFile(full, &file.size, &file.checksum));
@@ -189,11 +163,10 @@ Result<CheckpointMetadata> CheckpointStorage::Load(const std::string& path) {
   std::string metadata_path = path;
   if (fs::is_directory(path, error)) metadata_path = (fs::path(path) / kMetadataName).string();
   std::string base = fs::path(metadata_path).parent_path().string();
-  std::ifstream in(metadata_path, std::ios::binary);
-  if (!in) {
-    return Status::NotFound("No checkpoint at '{}': cannot read '{}'", path, metadata_path);
+  if (!fs::exists(metadata_path, error)) {
+    return Status::NotFound("No checkpoint at '{}': there is no '{}'", path, metadata_path);
   }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSIGN_OR_RAISE(std::string bytes, ReadFile(metadata_path));
   ASSIGN_OR_RAISE(CheckpointMetadata metadata, Decode(bytes, metadata_path));
   for (const CheckpointFile& file : metadata.files) {
     std::string full = (fs::path(base) / file.path).lexically_normal().string();
@@ -256,9 +229,9 @@ Status CheckpointStorage::Prune(int retained) const {
       continue;
     }
     // Only the metadata is read: its file list says which shared files live on.
-    std::ifstream in(entry.path() / kMetadataName, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Result<CheckpointMetadata> metadata = Decode(bytes, entry.path().string());
+    Result<std::string> bytes = ReadFile((entry.path() / kMetadataName).string());
+    if (!bytes.ok()) continue;
+    Result<CheckpointMetadata> metadata = Decode(*bytes, entry.path().string());
     if (!metadata.ok()) continue;
     for (const CheckpointFile& file : metadata->files) {
       referenced.insert((entry.path() / file.path).lexically_normal().string());

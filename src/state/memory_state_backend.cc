@@ -81,7 +81,8 @@ class MemoryStateTable final : public StateTable {
       if (Expired(entry)) continue;
       bytes.clear();
       entry.value->Serialize(&bytes);
-      encoder->Add(key, ttl() ? options_.ttl.count() - (now - entry.written_at) : -1, bytes);
+      encoder->Add(key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
+                   bytes);
     }
   }
 
@@ -92,11 +93,8 @@ class MemoryStateTable final : public StateTable {
     Entry& entry = entries_[std::string(key)];
     entry.value = std::move(value);
     if (ttl()) {
-      int64_t lived =
-          remaining_ttl_millis < 0
-              ? 0
-              : options_.ttl.count() - std::min(remaining_ttl_millis, options_.ttl.count());
-      entry.written_at = options_.clock() - lived;
+      entry.written_at =
+          RestoredWriteTime(options_.clock(), options_.ttl.count(), remaining_ttl_millis);
     }
     return Status::OK();
   }
@@ -162,26 +160,10 @@ class MemoryStateBackend final : public KeyedStateBackend {
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
-    for (const std::string& file : files) {
-      RETURN_NOT_OK(ReadStateSnapshot(
-          file,
-          [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
-              std::string_view value) -> Status {
-            auto it = tables_.find(name);
-            if (it == tables_.end()) {
-              return Status::NotFound(
-                  "The restored state has a table '{}' that this operator does not keep", name);
-            }
-            if (keep && !keep(name, key)) return Status::OK();
-            Status status = it->second->Restore(key, remaining_ttl_millis, value);
-            if (!status.ok()) {
-              return status.WithContext(
-                  fmt::format("restoring state table '{}' from '{}'", name, file));
-            }
-            return Status::OK();
-          }));
-    }
-    return Status::OK();
+    return RestoreStateSnapshots(
+        files, keep, tables_,
+        [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
+           std::string_view value) { return table->Restore(key, remaining_ttl_millis, value); });
   }
 
  private:

@@ -231,7 +231,7 @@ class RocksDbStateTable final : public StateTable {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ASSIGN_OR_RAISE(StoredValue stored, Parse(ToView(it->value())));
       if (Expired(stored.written_at, now)) continue;
-      int64_t remaining = ttl() ? options_.ttl.count() - (now - stored.written_at) : -1;
+      int64_t remaining = ttl() ? RemainingTtl(now, options_.ttl.count(), stored.written_at) : -1;
       encoder->Add(ToView(it->key()), remaining, stored.payload);
     }
     if (!it->status().ok()) {
@@ -247,11 +247,8 @@ class RocksDbStateTable final : public StateTable {
     if (ttl() && remaining_ttl_millis == 0) return;
     encode_buffer_.clear();
     if (ttl()) {
-      int64_t lived = remaining_ttl_millis < 0
-                          ? 0
-                          : options_.ttl.count() -
-                                std::min<int64_t>(remaining_ttl_millis, options_.ttl.count());
-      int64_t written_at = options_.clock() - lived;
+      int64_t written_at =
+          RestoredWriteTime(options_.clock(), options_.ttl.count(), remaining_ttl_millis);
       encode_buffer_.append(reinterpret_cast<const char*>(&written_at), sizeof(int64_t));
     }
     encode_buffer_.append(payload);
@@ -695,29 +692,21 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
     rocksdb::WriteBatch batch;
     RocksDbStateTable* batch_table = nullptr;
-    for (const std::string& file : files) {
-      RETURN_NOT_OK(ReadStateSnapshot(
-          file,
-          [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
-              std::string_view value) -> Status {
-            auto it = tables_.find(name);
-            if (it == tables_.end()) {
-              return Status::NotFound(
-                  "The restored state has a table '{}' that this operator does not keep", name);
-            }
-            if (keep && !keep(name, key)) return Status::OK();
-            RocksDbStateTable* table = it->second.get();
-            // A batch holds the entries of one table, so that each counts its own.
-            if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
-              RETURN_NOT_OK(batch_table->WriteRestored(&batch));
-            }
-            batch_table = table;
-            table->Restore(key, remaining_ttl_millis, value, &batch);
-            return Status::OK();
-          }));
-    }
-    if (batch_table != nullptr && batch.Count() > 0)
+    RETURN_NOT_OK(RestoreStateSnapshots(
+        files, keep, tables_,
+        [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
+            std::string_view value) -> Status {
+          // A batch holds the entries of one table, so that each counts its own.
+          if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
+            RETURN_NOT_OK(batch_table->WriteRestored(&batch));
+          }
+          batch_table = table;
+          table->Restore(key, remaining_ttl_millis, value, &batch);
+          return Status::OK();
+        }));
+    if (batch_table != nullptr && batch.Count() > 0) {
       RETURN_NOT_OK(batch_table->WriteRestored(&batch));
+    }
     return Status::OK();
   }
 

@@ -1,14 +1,7 @@
 #include "state/state_snapshot.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "common/byte_io.h"
+#include "common/files.h"
 
 namespace tiangong {
 namespace {
@@ -46,27 +39,12 @@ std::string StateSnapshotEncoder::Finish() {
 Result<std::vector<std::string>> EncodedStateSnapshot::Write(const std::string& directory,
                                                              const std::string& prefix) {
   std::string path = directory + "/" + prefix + ".state";
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(image_.data(), static_cast<std::streamsize>(image_.size()));
-    out.close();
-    if (!out) {
-      return Status::IOError("State snapshot: cannot write '{}': {}", path, std::strerror(errno));
-    }
-  }
-  int fd = ::open(path.c_str(), O_RDONLY);
-  bool synced = fd >= 0 && ::fsync(fd) == 0;
-  if (fd >= 0) ::close(fd);
-  if (!synced) {
-    return Status::IOError("State snapshot: cannot sync '{}': {}", path, std::strerror(errno));
-  }
+  RETURN_NOT_OK(WriteFileSynced(path, image_));
   return std::vector<std::string>{path};
 }
 
 Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("State snapshot: cannot read '{}'", path);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSIGN_OR_RAISE(std::string bytes, ReadFile(path));
   if (std::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
     return Status::DataError("'{}' is not a Tiangong state snapshot", path);
   }

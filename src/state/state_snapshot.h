@@ -1,11 +1,14 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "common/result.h"
 #include "state/keyed_state.h"
@@ -54,5 +57,47 @@ using StateSnapshotVisitor =
 /// Calls `visit` for every entry of snapshot file `path`, in file order. Fails
 /// with a DataError naming the file when it is not a complete state snapshot.
 Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit);
+
+/// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value)`
+/// for every entry of `files` that `keep` (when set) accepts, `table` being the
+/// table of that name in `tables` (a map from name to unique_ptr). Fails naming
+/// a table that `tables` lacks.
+template <typename Tables, typename RestoreEntry>
+Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
+                             const Tables& tables, RestoreEntry restore) {
+  for (const std::string& file : files) {
+    RETURN_NOT_OK(ReadStateSnapshot(
+        file,
+        [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
+            std::string_view value) -> Status {
+          auto it = tables.find(name);
+          if (it == tables.end()) {
+            return Status::NotFound(
+                "The restored state has a table '{}' that this operator does not keep", name);
+          }
+          if (keep && !keep(name, key)) return Status::OK();
+          Status status = restore(it->second.get(), key, remaining_ttl_millis, value);
+          if (!status.ok()) {
+            return status.WithContext(
+                fmt::format("restoring state table '{}' from '{}'", name, file));
+          }
+          return Status::OK();
+        }));
+  }
+  return Status::OK();
+}
+
+/// What a snapshot records of an entry written at `written_at` (table clock)
+/// under a TTL of `ttl_millis`, at `now`: the time it has left to live.
+inline int64_t RemainingTtl(int64_t now, int64_t ttl_millis, int64_t written_at) {
+  return ttl_millis - (now - written_at);
+}
+
+/// The write time that gives a restored entry the `remaining_ttl_millis` it had
+/// (an entry restored from a table without a TTL, < 0, starts a whole TTL now).
+inline int64_t RestoredWriteTime(int64_t now, int64_t ttl_millis, int64_t remaining_ttl_millis) {
+  if (remaining_ttl_millis < 0) return now;
+  return now - (ttl_millis - std::min(remaining_ttl_millis, ttl_millis));
+}
 
 }  // namespace tiangong

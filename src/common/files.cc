@@ -1,0 +1,48 @@
+#include "common/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace tiangong {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("Cannot read '{}': {}", path, std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IOError("Cannot read '{}': {}", path, std::strerror(errno));
+  return bytes;
+}
+
+Status WriteFileSynced(const std::string& path, std::string_view bytes) {
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return Status::IOError("Cannot write '{}': {}", path, std::strerror(errno));
+  }
+  return SyncPath(path, false);
+}
+
+Status SyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return Status::IOError("Cannot open '{}': {}", path, std::strerror(errno));
+  int result = ::fsync(fd);
+  ::close(fd);
+  if (result != 0) return Status::IOError("Cannot sync '{}': {}", path, std::strerror(errno));
+  return Status::OK();
+}
+
+Status CreateDirectories(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return Status::IOError("Cannot create directory '{}': {}", path, error.message());
+  return Status::OK();
+}
+
+}  // namespace tiangong

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace tiangong {
+
+/// Small file-system helpers for durable files (checkpoints, state snapshots).
+/// Errors are IOErrors naming the path and the system's reason.
+
+/// The whole contents of `path`.
+Result<std::string> ReadFile(const std::string& path);
+/// Creates or replaces `path` with `bytes` and syncs it to disk.
+Status WriteFileSynced(const std::string& path, std::string_view bytes);
+/// fsync of a file, or of a directory (after a rename into it).
+Status SyncPath(const std::string& path, bool directory);
+/// Creates `path` and its parents; succeeds when it exists already.
+Status CreateDirectories(const std::string& path);
+
+}  // namespace tiangong
