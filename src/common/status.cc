@@ -57,6 +57,10 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Cancelled";
     case StatusCode::kOutOfMemory:
       return "Out of memory";
+    case StatusCode::kTimeout:
+      return "Timed out";
+    case StatusCode::kAborted:
+      return "Aborted";
     case StatusCode::kInternal:
       return "Internal error";
   }

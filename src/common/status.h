@@ -23,6 +23,8 @@ enum class StatusCode : uint8_t {
   kUnsupported,
   kCancelled,
   kOutOfMemory,  // an allocation failed: state or buffers outgrew the memory
+  kTimeout,      // something did not finish in the time it was given
+  kAborted,      // given up on after repeated failures (checkpoints)
   kInternal,
 };
 
@@ -80,6 +82,14 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status OutOfMemory(fmt::format_string<Args...> format, Args&&... args) {
     return Status(StatusCode::kOutOfMemory, fmt::format(format, std::forward<Args>(args)...));
+  }
+  template <typename... Args>
+  static Status Timeout(fmt::format_string<Args...> format, Args&&... args) {
+    return Status(StatusCode::kTimeout, fmt::format(format, std::forward<Args>(args)...));
+  }
+  template <typename... Args>
+  static Status Aborted(fmt::format_string<Args...> format, Args&&... args) {
+    return Status(StatusCode::kAborted, fmt::format(format, std::forward<Args>(args)...));
   }
   template <typename... Args>
   static Status Internal(fmt::format_string<Args...> format, Args&&... args) {

@@ -163,6 +163,9 @@ class TableSource {
 struct WriterContext {
   int subtask_index = 0;
   int parallelism = 1;
+  /// The job takes checkpoints: a writer that can commit in two phases
+  /// (SinkWriter::PrepareCommit/Commit) does, and Finish only prepares.
+  bool two_phase_commit = false;
   std::string job_name;
   FunctionContext function_context;
   ConnectorMetrics* metrics = nullptr;  // not owned; never null at run time
@@ -186,8 +189,28 @@ class SinkWriter {
   /// every 100 ms, also when no rows arrive. For
   /// time-based work such as rolling files that have been open too long.
   virtual Status OnProcessingTime(int64_t now_micros) { return Status::OK(); }
-  /// All input has arrived: make everything written durable and visible.
+  /// All input has arrived: make everything written durable and visible
+  /// (with two-phase commit: ready to commit; the final checkpoint's
+  /// PrepareCommit and Commit follow).
   virtual Status Finish() { return Status::OK(); }
+
+  /// Two-phase commit, for exactly-once output when the job takes checkpoints:
+  /// a checkpoint barrier reached the writer. Makes everything written so far
+  /// durable but not yet visible, and returns the committable: what makes it
+  /// (and whatever earlier checkpoints prepared and did not commit yet)
+  /// visible, saved in the checkpoint. After Finish, `checkpoint_id` is
+  /// INT64_MAX (exec's kFinalCheckpointId), and so is the Commit that follows.
+  /// Sinks without two-phase commit return "".
+  virtual Result<std::string> PrepareCommit(int64_t checkpoint_id) { return std::string(); }
+  /// Checkpoint `checkpoint_id` completed: makes visible what was prepared for
+  /// it and before.
+  virtual Status Commit(int64_t checkpoint_id) { return Status::OK(); }
+  /// After a restart, before any Write: makes visible what `committables` from
+  /// the restored checkpoint describe, which may have been committed already
+  /// (so this must be idempotent).
+  virtual Status RecoverCommittables(const std::vector<std::string>& committables) {
+    return Status::OK();
+  }
   /// Releases resources; after a failure, discards what was not finished.
   virtual Status Close() { return Status::OK(); }
 };

@@ -36,31 +36,32 @@ Result<std::optional<InputGate::Item>> InputGate::NextUntil(
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     if (cancellation_->cancelled()) return Status::Cancelled("job cancelled");
-    if (finished_channels_ == channels_.size()) return std::optional<Item>(Item{0, EndOfInput{}});
-    bool consumed = false;
-    for (size_t step = 0; step < channels_.size() && !consumed; ++step) {
+    for (size_t step = 0; step < channels_.size(); ++step) {
       size_t index = (next_channel_ + step) % channels_.size();
       Channel& channel = *channels_[index];
-      if (channel.queue_.empty()) continue;
+      if (channel.queue_.empty() || channel.blocked_) continue;
       StreamElement element = std::move(channel.queue_.front());
       channel.queue_.pop_front();
       channel.not_full_.notify_one();
       next_channel_ = index + 1;
-      if (!std::holds_alternative<EndOfInput>(element)) {
-        return std::optional<Item>(Item{index, std::move(element)});
-      }
-      // One channel ended; the gate ends when all have (checked at the loop top).
-      channel.finished_ = true;
-      ++finished_channels_;
-      consumed = true;
+      return std::optional<Item>(Item{index, std::move(element)});
     }
-    if (consumed) continue;
     if (deadline == std::chrono::steady_clock::time_point::max()) {
       not_empty_.wait(lock);
     } else if (not_empty_.wait_until(lock, deadline) == std::cv_status::timeout) {
       return std::optional<Item>();
     }
   }
+}
+
+void InputGate::SetBlocked(size_t channel, bool blocked) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  channels_[channel]->blocked_ = blocked;
+}
+
+void InputGate::UnblockAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& channel : channels_) channel->blocked_ = false;
 }
 
 void InputGate::WakeAll() {

@@ -46,12 +46,17 @@ class Channel {
   const size_t capacity_;
   std::deque<StreamElement> queue_;  // GUARDED_BY(gate_->mutex_)
   std::condition_variable not_full_;
-  bool finished_ = false;  // EndOfInput was taken; GUARDED_BY(gate_->mutex_)
+  bool blocked_ = false;  // GUARDED_BY(gate_->mutex_)
 };
 
 /// All input channels of one downstream subtask. Next() returns the next element
-/// from whichever channel has one, round-robin for fairness.
-/// Thread-safety: producers push concurrently; one consumer calls Next().
+/// from whichever channel has one, round-robin for fairness. Each channel's
+/// EndOfInput is returned like any element; the consumer counts them. A blocked
+/// channel is not read (checkpoint alignment holds back a channel that has
+/// delivered its barrier until the others have); its producer fills it and
+/// then waits.
+/// Thread-safety: producers push concurrently; one consumer calls Next() and
+/// SetBlocked().
 class InputGate {
  public:
   InputGate(const CancellationFlag* cancellation, size_t num_channels, size_t capacity);
@@ -63,11 +68,14 @@ class InputGate {
     size_t channel;
     StreamElement element;
   };
-  /// Blocks until an element arrives. Returns EndOfInput once every channel has
-  /// ended, and Cancelled when the job is cancelled.
+  /// Blocks until an element arrives; Cancelled when the job is cancelled.
   Result<Item> Next();
   /// Like Next(), but gives up at `deadline`: then returns nullopt.
   Result<std::optional<Item>> NextUntil(std::chrono::steady_clock::time_point deadline);
+
+  void SetBlocked(size_t channel, bool blocked);
+  /// Unblocks every channel.
+  void UnblockAll();
 
   /// Wakes every thread blocked on this gate (used on cancellation).
   void WakeAll();
@@ -79,8 +87,7 @@ class InputGate {
   std::mutex mutex_;
   std::condition_variable not_empty_;
   std::vector<std::unique_ptr<Channel>> channels_;
-  size_t next_channel_ = 0;       // GUARDED_BY(mutex_)
-  size_t finished_channels_ = 0;  // GUARDED_BY(mutex_)
+  size_t next_channel_ = 0;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace tiangong

@@ -18,7 +18,7 @@ int64_t ValueOf(const StreamElement& element) {
   return ReadValue(*std::get<Batch>(element).column(0), 0).AsInt();
 }
 
-TEST(ChannelTest, DeliversInOrderPerChannelAndEndsWhenAllChannelsEnd) {
+TEST(ChannelTest, DeliversInOrderPerChannelWithEachChannelsEnd) {
   CancellationFlag cancellation;
   InputGate gate(&cancellation, 2, 4);
   ASSERT_TRUE(gate.channel(0)->Push(OneRow(1)).ok());
@@ -27,18 +27,47 @@ TEST(ChannelTest, DeliversInOrderPerChannelAndEndsWhenAllChannelsEnd) {
   ASSERT_TRUE(gate.channel(1)->Push(OneRow(10)).ok());
   std::vector<int64_t> channel0;
   std::vector<int64_t> channel1;
-  for (int i = 0; i < 3; ++i) {
+  int ends = 0;
+  for (int i = 0; i < 4; ++i) {
     Result<InputGate::Item> item = gate.Next();
     ASSERT_TRUE(item.ok());
+    if (std::holds_alternative<EndOfInput>(item->element)) {
+      EXPECT_EQ(item->channel, 0U);
+      ++ends;
+      continue;
+    }
     (item->channel == 0 ? channel0 : channel1).push_back(ValueOf(item->element));
   }
   EXPECT_EQ(channel0, (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(channel1, (std::vector<int64_t>{10}));
-  // Channel 0 ended, channel 1 has not: the gate has not ended.
-  ASSERT_TRUE(gate.channel(1)->Push(EndOfInput{}).ok());
-  Result<InputGate::Item> end = gate.Next();
-  ASSERT_TRUE(end.ok());
-  EXPECT_TRUE(std::holds_alternative<EndOfInput>(end->element));
+  EXPECT_EQ(ends, 1);
+}
+
+TEST(ChannelTest, ABlockedChannelIsNotReadUntilUnblocked) {
+  CancellationFlag cancellation;
+  InputGate gate(&cancellation, 2, 4);
+  ASSERT_TRUE(gate.channel(0)->Push(CheckpointBarrier{1}).ok());
+  ASSERT_TRUE(gate.channel(0)->Push(OneRow(2)).ok());
+  ASSERT_TRUE(gate.channel(1)->Push(OneRow(10)).ok());
+  // Alignment: after channel 0's barrier, only channel 1 is read.
+  Result<InputGate::Item> barrier = gate.Next();
+  ASSERT_TRUE(barrier.ok());
+  ASSERT_EQ(barrier->channel, 0U);  // round-robin starts at channel 0
+  ASSERT_TRUE(std::holds_alternative<CheckpointBarrier>(barrier->element));
+  gate.SetBlocked(0, true);
+  Result<InputGate::Item> other = gate.Next();
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->channel, 1U);
+  EXPECT_EQ(ValueOf(other->element), 10);
+  Result<std::optional<InputGate::Item>> nothing =
+      gate.NextUntil(std::chrono::steady_clock::now() + std::chrono::milliseconds(20));
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_FALSE(nothing->has_value());
+  gate.UnblockAll();
+  Result<InputGate::Item> after = gate.Next();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->channel, 0U);
+  EXPECT_EQ(ValueOf(after->element), 2);
 }
 
 TEST(ChannelTest, ProducerOfAFullChannelResumesWhenTheConsumerTakes) {

@@ -63,6 +63,11 @@ Status ExchangeOutput::EmitWatermarkStatus(WatermarkStatus status) {
   return Status::OK();
 }
 
+Status ExchangeOutput::EmitBarrier(CheckpointBarrier barrier) {
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(barrier));
+  return Status::OK();
+}
+
 Status ExchangeOutput::Finish() {
   for (Channel* target : targets_) RETURN_NOT_OK(target->Push(EndOfInput{}));
   return Status::OK();

@@ -21,6 +21,7 @@ class ExchangeOutput final : public Output {
   Status Emit(Batch batch) override;
   Status EmitWatermark(Watermark watermark) override;
   Status EmitWatermarkStatus(WatermarkStatus status) override;
+  Status EmitBarrier(CheckpointBarrier barrier) override;
   Status Finish() override;
 
  private:

@@ -238,4 +238,15 @@ Status GroupAggregateOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+Status GroupAggregateOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                             Output* output) {
+  // Rows held for a mini-batch belong before the barrier.
+  if (!held_.empty()) RETURN_NOT_OK(FlushMiniBatch(output));
+  return SnapshotKeyedOperator(backend_.get(), {}, nullptr, snapshot);
+}
+
+Status GroupAggregateOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, backend_.get(), {}, nullptr);
+}
+
 }  // namespace tiangong

@@ -30,6 +30,8 @@ class GroupAggregateOperator final : public Operator {
   Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status AdvanceProcessingTime(int64_t now_micros, Output* output) override;
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
 
  private:
   /// Updates the groups of the batch's rows and emits their changes.

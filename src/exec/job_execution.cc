@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <new>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
 #include "exec/join_operator.h"
+#include "exec/key_groups.h"
 #include "exec/lookup_join_operator.h"
 #include "exec/over_aggregate_operator.h"
 #include "exec/rank_operator.h"
@@ -26,13 +28,21 @@
 #include "exec/temporal_join_operator.h"
 #include "exec/window_aggregate_operator.h"
 #include "exec/window_table_function_operator.h"
+#include "types/key_encoder.h"
 
 namespace tiangong {
 
 struct JobExecution::Subtask {
   const Stage* stage;
   int index;
+  /// Index into subtasks_ and into the coordinator's identities.
+  size_t ordinal = 0;
   std::vector<SourceSplit> splits;
+  /// Per snapshot slot (the source, when the stage has one, then each
+  /// operator): what it restores.
+  std::vector<std::optional<RestoredOperatorState>> restored;
+  /// The newest checkpoint the chain was told of.
+  int64_t notified = 0;
   ConnectorMetrics source_metrics;
   ConnectorMetrics sink_metrics;
   TaskMetrics task_metrics;
@@ -42,6 +52,11 @@ struct JobExecution::Subtask {
 namespace {
 
 constexpr auto kProcessingTimeTick = std::chrono::milliseconds(100);
+
+// The snapshot values of a source: its reader's split positions and their
+// watermarks.
+constexpr const char* kSplitsValue = "splits";
+constexpr const char* kWatermarksValue = "watermarks";
 
 }  // namespace
 
@@ -73,6 +88,8 @@ JobExecution::~JobExecution() {
       if (thread.joinable()) thread.join();
     }
   }
+  // Its thread wakes sources through this object's mutex: it ends first.
+  coordinator_.reset();
   RemoveStateDirectory();
 }
 
@@ -134,30 +151,165 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
           std::make_unique<InputGate>(&cancellation_, channels, options_.channel_capacity));
     }
   }
+  RETURN_NOT_OK(PrepareCheckpoints(job));
+  identities_ = OperatorIdentities(stages_);
+  RETURN_NOT_OK(CheckAllStateClaimed());
   for (const Stage& stage : stages_) {
     std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
     if (stage.source) {
-      ASSIGN_OR_RAISE(std::vector<SourceSplit> splits,
-                      stage.source->CreateSplits(stage.parallelism));
-      for (size_t s = 0; s < splits.size(); ++s) {
-        assigned[s % stage.parallelism].push_back(std::move(splits[s]));
-      }
+      ASSIGN_OR_RAISE(assigned, AssignSplits(stage));
     }
     for (int i = 0; i < stage.parallelism; ++i) {
       auto subtask = std::make_unique<Subtask>();
       subtask->stage = &stage;
       subtask->index = i;
+      subtask->ordinal = subtasks_.size();
       subtask->splits = std::move(assigned[i]);
       subtask->ends_in_sink =
           !stage.operators.empty() && stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
+      RETURN_NOT_OK(AssignRestoredState(subtask.get()));
       subtasks_.push_back(std::move(subtask));
     }
   }
   return Status::OK();
 }
 
+Status JobExecution::PrepareCheckpoints(const sql::PlannedJob& job) {
+  ASSIGN_OR_RAISE(checkpoints_, CheckpointSettings::FromConfig(job.config));
+  if (job.batch_mode && checkpoints_.enabled()) {
+    spdlog::info("Job '{}' runs in batch mode, which does not take checkpoints", job_name_);
+    checkpoints_.interval = std::chrono::milliseconds(0);
+  }
+  std::optional<CheckpointMetadata> metadata;
+  if (!checkpoints_.savepoint_path.empty()) {
+    Result<CheckpointMetadata> loaded = CheckpointStorage::Load(checkpoints_.savepoint_path);
+    if (!loaded.ok()) {
+      return loaded.status().WithContext(
+          fmt::format("Job '{}': cannot restore from '{}'", job_name_, checkpoints_.savepoint_path));
+    }
+    metadata = std::move(*loaded);
+    std::filesystem::path path(checkpoints_.savepoint_path);
+    restored_directory_ =
+        path.filename() == "_metadata" ? path.parent_path().string() : path.string();
+  } else if (checkpoints_.enabled()) {
+    CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
+    ASSIGN_OR_RAISE(metadata, storage.LatestValid());
+    if (metadata) restored_directory_ = storage.CheckpointDirectory(metadata->id);
+  }
+  if (!metadata) return Status::OK();
+  Result<JobSnapshot> snapshot = JobSnapshot::Decode(metadata->payload);
+  if (!snapshot.ok()) {
+    return snapshot.status().WithContext(
+        fmt::format("Job '{}': cannot restore from '{}'", job_name_, restored_directory_));
+  }
+  restored_ = std::move(*snapshot);
+  restored_id_ = metadata->id;
+  spdlog::info("Job '{}' restores from {} {} in '{}'", job_name_,
+               metadata->savepoint ? "savepoint" : "checkpoint", metadata->id, restored_directory_);
+  return Status::OK();
+}
+
+Status JobExecution::CheckAllStateClaimed() const {
+  if (!restored_ || checkpoints_.allow_non_restored_state) return Status::OK();
+  std::set<std::string> known;
+  for (const auto& stage_ids : identities_) known.insert(stage_ids.begin(), stage_ids.end());
+  for (const auto& [id, saved] : restored_->operators) {
+    if (known.count(id) == 0) {
+      return Status::Invalid(
+          "Job '{}': cannot map the state of operator '{}' in '{}' to the job, which has no "
+          "operator of that identity; to start without it, set "
+          "'execution.savepoint.ignore-unclaimed-state' = 'true' (--allow-non-restored-state)",
+          job_name_, id, restored_directory_);
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const Stage& stage) {
+  std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
+  const std::string& id = identities_[stage.id][0];
+  const SavedOperator* saved = nullptr;
+  if (restored_) {
+    auto it = restored_->operators.find(id);
+    if (it != restored_->operators.end()) saved = &it->second;
+  }
+  if (saved == nullptr) {
+    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
+    for (size_t s = 0; s < splits.size(); ++s) {
+      assigned[s % stage.parallelism].push_back(std::move(splits[s]));
+    }
+    return assigned;
+  }
+  // At the same parallelism each subtask takes up its own splits; otherwise
+  // they are dealt out again.
+  size_t next = 0;
+  for (const SavedInstance& instance : saved->instances) {
+    auto it = instance.values.find(kSplitsValue);
+    if (it == instance.values.end()) continue;
+    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, DecodeSplits(it->second));
+    for (SourceSplit& split : splits) {
+      size_t target = saved->parallelism == stage.parallelism
+                          ? static_cast<size_t>(instance.subtask)
+                          : next++ % static_cast<size_t>(stage.parallelism);
+      assigned[target].push_back(std::move(split));
+    }
+  }
+  return assigned;
+}
+
+Status JobExecution::AssignRestoredState(Subtask* subtask) {
+  const Stage& stage = *subtask->stage;
+  const std::vector<std::string>& ids = identities_[stage.id];
+  subtask->restored.resize(ids.size());
+  if (!restored_) return Status::OK();
+  for (size_t slot = 0; slot < ids.size(); ++slot) {
+    auto it = restored_->operators.find(ids[slot]);
+    if (it == restored_->operators.end()) continue;
+    const SavedOperator& saved = it->second;
+    bool rescaled = saved.parallelism != stage.parallelism;
+    RestoredOperatorState state;
+    for (const SavedInstance& instance : saved.instances) {
+      if (!rescaled && instance.subtask != subtask->index) continue;
+      for (const std::string& file : instance.files) {
+        state.keyed_state_files.push_back(fmt::format("{}/{}", restored_directory_, file));
+      }
+      for (const auto& [name, value] : instance.values) state.values[name].push_back(value);
+    }
+    if (rescaled) {
+      state.restores_unkeyed = subtask->index == 0;
+      state.owns_key = [index = subtask->index,
+                        parallelism = stage.parallelism](std::string_view grouping_key) {
+        int group = KeyGroupOf(HashKey(grouping_key), kDefaultMaxParallelism);
+        return SubtaskOfKeyGroup(group, parallelism, kDefaultMaxParallelism) == index;
+      };
+    }
+    subtask->restored[slot] = std::move(state);
+  }
+  return Status::OK();
+}
+
+void JobExecution::StartCoordinator() {
+  std::vector<SubtaskIdentity> identities;
+  for (const auto& subtask : subtasks_) {
+    identities.push_back(SubtaskIdentity{identities_[subtask->stage->id], subtask->index,
+                                         subtask->stage->parallelism});
+  }
+  CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
+  Result<int64_t> highest = storage.HighestId();
+  int64_t last_id = std::max(restored_id_, highest.ok() ? *highest : 0);
+  coordinator_ = std::make_unique<CheckpointCoordinator>(
+      job_name_, checkpoints_, std::move(identities), last_id,
+      [this](const Status& status) { RecordFailure(status); },
+      [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        wake_.notify_all();
+      });
+  coordinator_->Start();
+}
+
 void JobExecution::Launch() {
   started_ = std::chrono::steady_clock::now();
+  if (checkpoints_.enabled()) StartCoordinator();
   for (auto& subtask : subtasks_) {
     threads_.emplace_back([this, raw = subtask.get()] { RunSubtask(raw); });
   }
@@ -239,6 +391,7 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
     WriterContext context;
     context.subtask_index = subtask->index;
     context.parallelism = stage.parallelism;
+    context.two_phase_commit = checkpoints_.enabled();
     context.job_name = job_name_;
     context.function_context = function_context_;
     context.metrics = &subtask->sink_metrics;
@@ -280,6 +433,15 @@ Status JobExecution::RunSubtaskBody(Subtask* subtask) {
   }
   Status status = chain->Open(context);
   if (status.ok()) {
+    // Operators' slots follow the source's.
+    size_t first = subtask->stage->source ? 1 : 0;
+    std::vector<const RestoredOperatorState*> states;
+    for (size_t slot = first; slot < subtask->restored.size(); ++slot) {
+      states.push_back(subtask->restored[slot] ? &*subtask->restored[slot] : nullptr);
+    }
+    status = chain->Restore(states);
+  }
+  if (status.ok()) {
     status =
         subtask->stage->source ? RunSource(subtask, chain.get()) : RunInputs(subtask, chain.get());
   }
@@ -300,8 +462,14 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   if (stage.watermark) {
     watermarks.emplace(*stage.watermark, idle_timeout_, function_context_);
     watermarks->AddSplits(subtask->splits);
+    if (subtask->restored[0]) {
+      for (const std::string& bytes : subtask->restored[0]->Values(kWatermarksValue)) {
+        RETURN_NOT_OK(watermarks->Restore(bytes));
+      }
+    }
   }
   reader->AddSplits(std::move(subtask->splits));
+  const SourceWatermarks* saved_watermarks = watermarks ? &*watermarks : nullptr;
   // Watermarks go out after the batch they derive from, and idleness changes as
   // they happen.
   auto emit_watermarks = [&](std::chrono::steady_clock::time_point now) -> Status {
@@ -314,10 +482,28 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     }
     return Status::OK();
   };
+  // Injects the barrier of a checkpoint triggered since the last one; sets
+  // `stop_barrier` when it stops the job.
+  int64_t injected = 0;
+  std::optional<int64_t> stop_barrier;
+  auto inject_barrier = [&]() -> Status {
+    if (!coordinator_) return Status::OK();
+    CheckpointBarrier barrier = coordinator_->triggered();
+    if (barrier.id <= injected) return Status::OK();
+    injected = barrier.id;
+    ASSIGN_OR_RAISE(std::vector<OperatorSnapshot> snapshots,
+                    SnapshotSubtask(chain, barrier, reader.get(), saved_watermarks));
+    coordinator_->Acknowledge(subtask->ordinal, barrier.id, std::move(snapshots));
+    if (barrier.stop) stop_barrier = barrier.id;
+    return Status::OK();
+  };
   Status status = emit_watermarks(std::chrono::steady_clock::now());
   bool ended = false;
   auto next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
   while (status.ok() && !cancellation_.cancelled() && !stop_requested()) {
+    status = inject_barrier();
+    if (status.ok()) status = NotifyCompleted(subtask, chain);
+    if (!status.ok() || stop_barrier) break;
     if (std::chrono::steady_clock::now() >= next_tick) {
       next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
       status = chain->AdvanceProcessingTime(WallClockMicros());
@@ -349,13 +535,61 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     status = chain->Process(std::move(batch));
     if (status.ok()) status = emit_watermarks(now);
   }
-  // A bounded source that ran out releases every pending event-time result.
-  if (status.ok() && ended && watermarks)
-    status = chain->ProcessWatermark(Watermark{kMaxWatermark});
-  if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
+  if (!stop_barrier) {
+    // A bounded source that ran out releases every pending event-time result.
+    if (status.ok() && ended && watermarks)
+      status = chain->ProcessWatermark(Watermark{kMaxWatermark});
+    if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
+  }
+  if (status.ok() && coordinator_ && !cancellation_.cancelled()) {
+    status = AwaitLastCheckpoint(subtask, chain, stop_barrier, reader.get(), saved_watermarks);
+  }
   Status closed = reader->Close();
   if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");
   return status.ok() ? closed : status;
+}
+
+Result<std::vector<OperatorSnapshot>> JobExecution::SnapshotSubtask(
+    OperatorChain* chain, std::optional<CheckpointBarrier> barrier, const SourceReader* reader,
+    const SourceWatermarks* watermarks) {
+  std::vector<OperatorSnapshot> operators;
+  if (barrier) {
+    RETURN_NOT_OK(chain->Checkpoint(*barrier, &operators));
+  } else {
+    RETURN_NOT_OK(chain->SnapshotFinal(&operators));
+  }
+  if (reader == nullptr) return operators;
+  std::vector<OperatorSnapshot> snapshots(1);
+  snapshots[0].values[kSplitsValue] = EncodeSplits(reader->SnapshotSplits());
+  if (watermarks != nullptr) snapshots[0].values[kWatermarksValue] = watermarks->Serialize();
+  for (OperatorSnapshot& snapshot : operators) snapshots.push_back(std::move(snapshot));
+  return snapshots;
+}
+
+Status JobExecution::AwaitLastCheckpoint(Subtask* subtask, OperatorChain* chain,
+                                         std::optional<int64_t> stop_barrier,
+                                         const SourceReader* reader,
+                                         const SourceWatermarks* watermarks) {
+  int64_t after = 0;
+  if (stop_barrier) {
+    after = *stop_barrier - 1;
+  } else {
+    ASSIGN_OR_RAISE(std::vector<OperatorSnapshot> snapshots,
+                    SnapshotSubtask(chain, std::nullopt, reader, watermarks));
+    after = coordinator_->Finished(subtask->ordinal, std::move(snapshots));
+  }
+  std::optional<int64_t> completed = coordinator_->AwaitCompletedAfter(after);
+  if (!completed) return Status::Cancelled("job cancelled");
+  if (stop_barrier) return NotifyCompleted(subtask, chain);
+  return chain->NotifyCheckpointComplete(kFinalCheckpointId);
+}
+
+Status JobExecution::NotifyCompleted(Subtask* subtask, OperatorChain* chain) {
+  if (!coordinator_) return Status::OK();
+  int64_t completed = coordinator_->completed();
+  if (completed <= subtask->notified) return Status::OK();
+  subtask->notified = completed;
+  return chain->NotifyCheckpointComplete(completed);
 }
 
 Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
@@ -371,6 +605,8 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
   }
   std::vector<int64_t> channel_watermarks(num_channels, kMinWatermark);
   std::vector<bool> channel_idle(num_channels, false);
+  std::vector<bool> channel_ended(num_channels, false);
+  size_t ended = 0;
   int64_t current = kMinWatermark;
   bool idle = false;
   auto update = [&]() -> Status {
@@ -396,12 +632,37 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
     }
     return Status::OK();
   };
+  // Barrier alignment: the checkpoint being aligned and the channels its
+  // barrier has arrived on. Exactly-once holds those channels back until it
+  // has arrived on all (an ended channel has nothing more to align);
+  // at-least-once reads on and may count some rows both in this checkpoint's
+  // state and again after a restore.
+  bool exactly_once = checkpoints_.mode == CheckpointSettings::Mode::kExactlyOnce;
+  std::optional<CheckpointBarrier> aligning;
+  std::vector<bool> barrier_arrived(num_channels, false);
+  std::optional<int64_t> stop_barrier;
+  auto complete_alignment = [&]() -> Status {
+    if (!aligning) return Status::OK();
+    for (size_t c = 0; c < num_channels; ++c) {
+      if (!barrier_arrived[c] && !channel_ended[c]) return Status::OK();
+    }
+    CheckpointBarrier barrier = *aligning;
+    aligning.reset();
+    gate.UnblockAll();
+    ASSIGN_OR_RAISE(std::vector<OperatorSnapshot> snapshots,
+                    SnapshotSubtask(chain, barrier, nullptr, nullptr));
+    coordinator_->Acknowledge(subtask->ordinal, barrier.id, std::move(snapshots));
+    if (barrier.stop) stop_barrier = barrier.id;
+    return Status::OK();
+  };
+  int64_t last_barrier = 0;
   auto next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
-  while (true) {
+  while (!stop_barrier && ended < num_channels) {
     ASSIGN_OR_RAISE(std::optional<InputGate::Item> next, gate.NextUntil(next_tick));
     if (std::chrono::steady_clock::now() >= next_tick) {
       next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
       RETURN_NOT_OK(chain->AdvanceProcessingTime(WallClockMicros()));
+      RETURN_NOT_OK(NotifyCompleted(subtask, chain));
     }
     if (!next) continue;
     InputGate::Item& item = *next;
@@ -414,10 +675,27 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
     } else if (auto* status = std::get_if<WatermarkStatus>(&item.element)) {
       channel_idle[item.channel] = status->idle;
       RETURN_NOT_OK(update());
+    } else if (auto* barrier = std::get_if<CheckpointBarrier>(&item.element)) {
+      if (barrier->id < last_barrier) continue;  // of a checkpoint already given up
+      if (barrier->id > last_barrier) {
+        // A newer checkpoint supersedes one whose alignment did not finish.
+        last_barrier = barrier->id;
+        aligning = *barrier;
+        gate.UnblockAll();
+        std::fill(barrier_arrived.begin(), barrier_arrived.end(), false);
+      }
+      barrier_arrived[item.channel] = true;
+      if (exactly_once) gate.SetBlocked(item.channel, true);
+      RETURN_NOT_OK(complete_alignment());
     } else {
-      return chain->Finish();
+      channel_ended[item.channel] = true;
+      ++ended;
+      RETURN_NOT_OK(complete_alignment());
     }
   }
+  if (!stop_barrier) RETURN_NOT_OK(chain->Finish());
+  if (!coordinator_) return Status::OK();
+  return AwaitLastCheckpoint(subtask, chain, stop_barrier, nullptr, nullptr);
 }
 
 void JobExecution::RemoveStateDirectory() {
@@ -443,6 +721,7 @@ void JobExecution::RecordFailure(const Status& status) {
 
 void JobExecution::Cancel() {
   cancellation_.Cancel();
+  if (coordinator_) coordinator_->Shutdown();
   for (auto& stage_gates : gates_) {
     for (auto& gate : stage_gates) gate->WakeAll();
   }
@@ -451,6 +730,12 @@ void JobExecution::Cancel() {
 }
 
 void JobExecution::Stop() {
+  // With checkpoints the job stops at a checkpoint, which the next run resumes
+  // from; without, it drains.
+  if (coordinator_) {
+    coordinator_->RequestStop();
+    return;
+  }
   stop_requested_.store(true, std::memory_order_release);
   std::lock_guard<std::mutex> lock(mutex_);
   wake_.notify_all();
@@ -458,13 +743,27 @@ void JobExecution::Stop() {
 
 void JobExecution::Pause(std::chrono::microseconds duration) {
   std::unique_lock<std::mutex> lock(mutex_);
-  wake_.wait_for(lock, duration, [&] { return stop_requested() || cancellation_.cancelled(); });
+  int64_t triggered = coordinator_ ? coordinator_->triggered().id : 0;
+  wake_.wait_for(lock, duration, [&] {
+    return stop_requested() || cancellation_.cancelled() ||
+           (coordinator_ && coordinator_->triggered().id != triggered);
+  });
 }
 
 Result<JobSummary> JobExecution::Wait() {
   for (std::thread& thread : threads_) thread.join();
   joined_ = true;
   RemoveStateDirectory();
+  bool stopped_at_checkpoint = false;
+  if (coordinator_) {
+    coordinator_->Shutdown();
+    stopped_at_checkpoint = !coordinator_->job_finished();
+    if (coordinator_->job_finished()) {
+      // A finished job's checkpoints are of no further use: its next run starts afresh.
+      std::error_code error;
+      std::filesystem::remove_all(coordinator_->storage().job_directory(), error);
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.ok()) {
@@ -482,7 +781,7 @@ Result<JobSummary> JobExecution::Wait() {
   }
   summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started_);
-  summary.stopped = stop_requested();
+  summary.stopped = stop_requested() || stopped_at_checkpoint;
   return summary;
 }
 

@@ -11,11 +11,16 @@
 #include "common/result.h"
 #include "connectors/connector.h"
 #include "exec/channel.h"
+#include "exec/checkpoint_coordinator.h"
+#include "exec/checkpoint_settings.h"
+#include "exec/job_snapshot.h"
 #include "exec/job_graph.h"
 #include "exec/operator.h"
 #include "sql/session.h"
 
 namespace tiangong {
+
+class SourceWatermarks;
 
 struct ExecutionOptions {
   /// Receives the rows of a standalone SELECT (Collect sinks); required for queries.
@@ -41,6 +46,15 @@ struct JobSummary {
 /// sink has finished. Stop() ends the sources early and lets the pipeline drain
 /// (how SIGINT/SIGTERM end an unbounded job); Cancel() aborts. The first failure
 /// cancels the job and is what Wait() returns.
+///
+/// With 'execution.checkpointing.interval', a CheckpointCoordinator takes
+/// aligned-barrier checkpoints of every operator and source position into
+/// 'state.checkpoints.dir'/<job>/. A job starts from 'execution.savepoint.path'
+/// when set, else from its latest valid checkpoint, so the next run of a job
+/// that was killed resumes where it was. Stop() then takes a last checkpoint
+/// and ends without draining (the next run continues from it); a job whose
+/// input ended takes a final checkpoint for its sinks to commit on, and its
+/// checkpoints are deleted.
 /// Thread-safety: Stop() and Cancel() may be called from any thread (and from a
 /// signal-watching thread); Wait() from one.
 class JobExecution {
@@ -63,6 +77,29 @@ class JobExecution {
   JobExecution() = default;
 
   Status Prepare(const sql::PlannedJob& job);
+  /// Reads the checkpoint settings and the checkpoint or savepoint to restore.
+  Status PrepareCheckpoints(const sql::PlannedJob& job);
+  /// The splits of a source stage: restored, or created afresh.
+  Result<std::vector<std::vector<SourceSplit>>> AssignSplits(const Stage& stage);
+  /// What each operator of `subtask` restores from restored_.
+  Status AssignRestoredState(Subtask* subtask);
+  /// Fails when the restored state has an operator the job lacks, unless
+  /// 'execution.savepoint.ignore-unclaimed-state' is set.
+  Status CheckAllStateClaimed() const;
+  void StartCoordinator();
+  /// Snapshots a subtask: its source's positions (when it has a source) and
+  /// every operator of its chain; with a barrier the chain forwards it.
+  Result<std::vector<OperatorSnapshot>> SnapshotSubtask(
+      OperatorChain* chain, std::optional<CheckpointBarrier> barrier, const SourceReader* reader,
+      const SourceWatermarks* watermarks);
+  /// A subtask whose input ended (or that passed a stop barrier): hands in its
+  /// final state and, once a checkpoint with it completes, lets its operators
+  /// commit.
+  Status AwaitLastCheckpoint(Subtask* subtask, OperatorChain* chain,
+                             std::optional<int64_t> stop_barrier, const SourceReader* reader,
+                             const SourceWatermarks* watermarks);
+  /// Tells the chain about a checkpoint completed since the last call.
+  Status NotifyCompleted(Subtask* subtask, OperatorChain* chain);
   void Launch();
   void RunSubtask(Subtask* subtask);
   Status RunSubtaskBody(Subtask* subtask);
@@ -70,7 +107,8 @@ class JobExecution {
   Status RunInputs(Subtask* subtask, OperatorChain* chain);
   Result<std::unique_ptr<OperatorChain>> BuildChain(Subtask* subtask);
   void RecordFailure(const Status& status);
-  /// Sleeps up to `duration`, waking early on Stop() or Cancel().
+  /// Sleeps up to `duration`, waking early on Stop(), Cancel() or a checkpoint
+  /// trigger.
   void Pause(std::chrono::microseconds duration);
   void RemoveStateDirectory();
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
@@ -96,6 +134,14 @@ class JobExecution {
   // First channel of each input of a stage within its gates.
   std::vector<std::vector<size_t>> input_offsets_;
   std::vector<std::unique_ptr<Subtask>> subtasks_;
+  /// Checkpoints: settings, the coordinator (null without checkpoints), and
+  /// the snapshot restored (with the directory its files are in).
+  CheckpointSettings checkpoints_;
+  std::vector<std::vector<std::string>> identities_;
+  std::unique_ptr<CheckpointCoordinator> coordinator_;
+  std::optional<JobSnapshot> restored_;
+  std::string restored_directory_;
+  int64_t restored_id_ = 0;
   std::vector<std::thread> threads_;
   std::chrono::steady_clock::time_point started_;
 

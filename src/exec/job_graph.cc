@@ -1,5 +1,7 @@
 #include "exec/job_graph.h"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "exec/values_source.h"
@@ -115,6 +117,21 @@ Result<std::vector<Stage>> BuildStages(const std::vector<sql::PlanNodePtr>& root
   StageBuilder builder;
   for (const sql::PlanNodePtr& root : roots) RETURN_NOT_OK(builder.Build(root).status());
   return builder.Take();
+}
+
+std::vector<std::vector<std::string>> OperatorIdentities(const std::vector<Stage>& stages) {
+  std::map<std::string, int> counts;
+  std::vector<std::vector<std::string>> identities(stages.size());
+  for (const Stage& stage : stages) {
+    if (stage.source) {
+      identities[stage.id].push_back(fmt::format("Source-{}", counts["Source"]++));
+    }
+    for (const sql::PlanNodePtr& node : stage.operators) {
+      std::string name = node->Name();
+      identities[stage.id].push_back(fmt::format("{}-{}", name, counts[name]++));
+    }
+  }
+  return identities;
 }
 
 }  // namespace tiangong

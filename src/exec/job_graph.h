@@ -44,4 +44,12 @@ struct Stage {
 /// its index; stages that feed others come after them.
 Result<std::vector<Stage>> BuildStages(const std::vector<sql::PlanNodePtr>& roots);
 
+/// The identity under which each operator's state is saved in checkpoints and
+/// savepoints, per stage: "Source-<n>" for a stage's source (when it has one),
+/// then "<node name>-<n>" for each operator, n counting the nodes of that name
+/// in stage order. A new version of a job restores an operator's state when it
+/// has an operator of the same identity: changes that keep the sequence of
+/// sources and of stateful nodes keep identities.
+std::vector<std::vector<std::string>> OperatorIdentities(const std::vector<Stage>& stages);
+
 }  // namespace tiangong

@@ -414,4 +414,18 @@ Status JoinOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+Status JoinOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                   Output* output) {
+  return SnapshotKeyedOperator(
+      backend_.get(),
+      {{"left", &sides_[0]->expiry_timers}, {"right", &sides_[1]->expiry_timers}}, &watermark_,
+      snapshot);
+}
+
+Status JoinOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(
+      state, backend_.get(),
+      {{"left", &sides_[0]->expiry_timers}, {"right", &sides_[1]->expiry_timers}}, &watermark_);
+}
+
 }  // namespace tiangong

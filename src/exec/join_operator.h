@@ -37,6 +37,8 @@ class JoinOperator final : public Operator {
   Status ProcessInputBatch(int input, Batch batch, Output* output) override;
   Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
 
  private:
   struct Side;

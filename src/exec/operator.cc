@@ -1,5 +1,7 @@
 #include "exec/operator.h"
 
+#include <fmt/format.h>
+
 namespace tiangong {
 
 // The output of operator i: forwards into operator i + 1.
@@ -31,6 +33,11 @@ OperatorChain::OperatorChain(std::vector<std::unique_ptr<Operator>> operators,
 
 OperatorChain::~OperatorChain() = default;
 
+Output* OperatorChain::OutputOf(size_t i) {
+  if (i + 1 < operators_.size()) return links_[i].get();
+  return tail_.get();
+}
+
 Status OperatorChain::Open(const OperatorContext& context) {
   for (size_t i = 0; i < operators_.size(); ++i) {
     // Each operator's state gets a directory of its own.
@@ -57,8 +64,48 @@ Status OperatorChain::ProcessWatermark(Watermark watermark) {
 
 Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
   for (size_t i = 0; i < operators_.size(); ++i) {
-    Output* output = i + 1 < operators_.size() ? links_[i].get() : tail_.get();
-    RETURN_NOT_OK(operators_[i]->AdvanceProcessingTime(now_micros, output));
+    RETURN_NOT_OK(operators_[i]->AdvanceProcessingTime(now_micros, OutputOf(i)));
+  }
+  return Status::OK();
+}
+
+Status OperatorChain::SnapshotOperators(int64_t checkpoint_id,
+                                        std::vector<OperatorSnapshot>* snapshots) {
+  snapshots->clear();
+  snapshots->resize(operators_.size());
+  for (size_t i = 0; i < operators_.size(); ++i) {
+    Status status = operators_[i]->SnapshotState(checkpoint_id, &(*snapshots)[i], OutputOf(i));
+    if (!status.ok()) {
+      return status.WithContext(
+          fmt::format("{}: checkpoint {}", operators_[i]->name(), checkpoint_id));
+    }
+  }
+  return Status::OK();
+}
+
+Status OperatorChain::Checkpoint(CheckpointBarrier barrier,
+                                 std::vector<OperatorSnapshot>* snapshots) {
+  RETURN_NOT_OK(SnapshotOperators(barrier.id, snapshots));
+  return tail_->EmitBarrier(barrier);
+}
+
+Status OperatorChain::SnapshotFinal(std::vector<OperatorSnapshot>* snapshots) {
+  return SnapshotOperators(kFinalCheckpointId, snapshots);
+}
+
+Status OperatorChain::Restore(const std::vector<const RestoredOperatorState*>& states) {
+  for (size_t i = 0; i < operators_.size() && i < states.size(); ++i) {
+    if (states[i] == nullptr) continue;
+    Status status = operators_[i]->RestoreState(*states[i]);
+    if (!status.ok()) return status.WithContext(operators_[i]->name());
+  }
+  return Status::OK();
+}
+
+Status OperatorChain::NotifyCheckpointComplete(int64_t checkpoint_id) {
+  for (auto& op : operators_) {
+    Status status = op->NotifyCheckpointComplete(checkpoint_id);
+    if (!status.ok()) return status.WithContext(op->name());
   }
   return Status::OK();
 }

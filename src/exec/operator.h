@@ -7,6 +7,7 @@
 
 #include "common/configuration.h"
 #include "common/result.h"
+#include "exec/operator_state.h"
 #include "exec/stream_element.h"
 #include "functions/function_context.h"
 #include "state/keyed_state.h"
@@ -23,6 +24,9 @@ class Output {
   virtual Status EmitWatermark(Watermark watermark) = 0;
   /// Idleness of the subtask, for the stages downstream; only exchanges act on it.
   virtual Status EmitWatermarkStatus(WatermarkStatus status) { return Status::OK(); }
+  /// A checkpoint barrier, after everything emitted before it; only exchanges
+  /// act on it.
+  virtual Status EmitBarrier(CheckpointBarrier barrier) { return Status::OK(); }
   /// No more output will follow.
   virtual Status Finish() = 0;
 };
@@ -70,6 +74,18 @@ class Operator {
   /// Processing time moved on (UTC microseconds): fire processing-time timers.
   /// Called every ~100 ms, and between batches.
   virtual Status AdvanceProcessingTime(int64_t now_micros, Output* output) { return Status::OK(); }
+  /// A checkpoint barrier reached the operator: everything before it has been
+  /// processed. Emits what must precede the barrier (rows held back for a
+  /// mini-batch), then saves the state into `snapshot`. The operator goes on
+  /// changing its state right after; the snapshot must not depend on it.
+  virtual Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) {
+    return Status::OK();
+  }
+  /// After Open and before any input: starts from a checkpoint's state.
+  virtual Status RestoreState(const RestoredOperatorState& state) { return Status::OK(); }
+  /// Checkpoint `checkpoint_id` is complete and durable (exactly-once sinks
+  /// make what they prepared for it visible).
+  virtual Status NotifyCheckpointComplete(int64_t checkpoint_id) { return Status::OK(); }
   virtual Status Close() { return Status::OK(); }
 };
 
@@ -89,6 +105,15 @@ class OperatorChain {
   /// Goes straight to the chain's output: operators do not act on idleness.
   Status EmitWatermarkStatus(WatermarkStatus status) { return tail_->EmitWatermarkStatus(status); }
   Status Finish();
+  /// Snapshots every operator in chain order (each may first emit into the
+  /// next), then sends the barrier on. `snapshots` gets one entry per operator.
+  Status Checkpoint(CheckpointBarrier barrier, std::vector<OperatorSnapshot>* snapshots);
+  /// Snapshots every operator after Finish: the final state, with no barrier.
+  Status SnapshotFinal(std::vector<OperatorSnapshot>* snapshots);
+  /// `states[i]` is operator i's (may be nullptr: it starts empty).
+  Status Restore(const std::vector<const RestoredOperatorState*>& states);
+  Status NotifyCheckpointComplete(int64_t checkpoint_id);
+  size_t size() const { return operators_.size(); }
   /// Closes every operator; returns the first error.
   Status Close();
   /// "Calc(...) -> Sink(...)".
@@ -100,6 +125,10 @@ class OperatorChain {
   std::vector<std::unique_ptr<Operator>> operators_;
   std::unique_ptr<Output> tail_;
   std::vector<std::unique_ptr<Link>> links_;  // links_[i] feeds operators_[i + 1]
+
+  Status SnapshotOperators(int64_t checkpoint_id, std::vector<OperatorSnapshot>* snapshots);
+  /// Where operator i's output goes.
+  Output* OutputOf(size_t i);
 };
 
 }  // namespace tiangong

@@ -296,4 +296,13 @@ Status OverAggregateOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+Status OverAggregateOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                            Output* output) {
+  return SnapshotKeyedOperator(backend_.get(), {{"rows", &timers_}}, &watermark_, snapshot);
+}
+
+Status OverAggregateOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, backend_.get(), {{"rows", &timers_}}, &watermark_);
+}
+
 }  // namespace tiangong

@@ -354,4 +354,13 @@ Status RankOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+Status RankOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                   Output* output) {
+  return SnapshotKeyedOperator(backend_.get(), {{"windows", &timers_}}, &watermark_, snapshot);
+}
+
+Status RankOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, backend_.get(), {{"windows", &timers_}}, &watermark_);
+}
+
 }  // namespace tiangong

@@ -14,4 +14,22 @@ Status SinkOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+namespace {
+
+constexpr const char* kCommittable = "committable";
+
+}  // namespace
+
+Status SinkOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                   Output* output) {
+  ASSIGN_OR_RAISE(std::string committable, writer_->PrepareCommit(checkpoint_id));
+  if (!committable.empty()) snapshot->values[kCommittable] = std::move(committable);
+  return Status::OK();
+}
+
+Status SinkOperator::RestoreState(const RestoredOperatorState& state) {
+  if (!state.restores_unkeyed) return Status::OK();
+  return writer_->RecoverCommittables(state.Values(kCommittable));
+}
+
 }  // namespace tiangong

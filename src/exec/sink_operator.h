@@ -10,6 +10,8 @@ namespace tiangong {
 /// The end of a pipeline: hands batches to a connector's SinkWriter and counts
 /// the rows written. Watermarks and processing time go to the writer too
 /// (SinkWriter::OnWatermark / OnProcessingTime); nothing is emitted downstream.
+/// Checkpoints drive the writer's two-phase commit: the barrier prepares, the
+/// completion commits, and a restore recovers the saved committables.
 class SinkOperator final : public Operator {
  public:
   SinkOperator(std::string name, std::unique_ptr<SinkWriter> writer, ConnectorMetrics* metrics)
@@ -25,6 +27,11 @@ class SinkOperator final : public Operator {
     return writer_->OnProcessingTime(now_micros);
   }
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
+  Status NotifyCheckpointComplete(int64_t checkpoint_id) override {
+    return writer_->Commit(checkpoint_id);
+  }
   Status Close() override { return writer_->Close(); }
 
  private:

@@ -199,4 +199,33 @@ Status SortOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+namespace {
+
+constexpr const char* kCounts = "counts";
+
+}  // namespace
+
+Status SortOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                   Output* output) {
+  // Streaming sorts run in one subtask: the counters are the operator's.
+  std::string counts;
+  ByteWriter writer(&counts);
+  writer.Fixed(skipped_);
+  writer.Fixed(emitted_);
+  writer.Fixed(next_seq_);
+  snapshot->values[kCounts] = std::move(counts);
+  return SnapshotKeyedOperator(backend_.get(), {{"times", &timers_}}, &watermark_, snapshot);
+}
+
+Status SortOperator::RestoreState(const RestoredOperatorState& state) {
+  for (const std::string& counts : state.Values(kCounts)) {
+    ByteReader reader(counts);
+    skipped_ = reader.Fixed<int64_t>();
+    emitted_ = reader.Fixed<int64_t>();
+    next_seq_ = reader.Fixed<uint64_t>();
+    if (!reader.ok()) return Status::DataError("{}: corrupt counters in restored state", name_);
+  }
+  return RestoreKeyedOperator(state, backend_.get(), {{"times", &timers_}}, &watermark_);
+}
+
 }  // namespace tiangong

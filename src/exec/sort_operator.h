@@ -31,6 +31,8 @@ class SortOperator final : public Operator {
   Status ProcessBatch(Batch batch, Output* output) override;
   Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
 
   struct Entry {
     std::string sort_key;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "common/byte_io.h"
+
 namespace tiangong {
 
 SourceWatermarks::SourceWatermarks(const sql::WatermarkSpec& spec,
@@ -73,6 +75,32 @@ std::optional<bool> SourceWatermarks::TakeIdleChange(std::chrono::steady_clock::
   if (idle == idle_) return std::nullopt;
   idle_ = idle;
   return idle;
+}
+
+std::string SourceWatermarks::Serialize() const {
+  std::string bytes;
+  ByteWriter writer(&bytes);
+  writer.Varint(splits_.size());
+  for (const auto& [id, split] : splits_) {
+    writer.String(id);
+    writer.Fixed(split.watermark);
+  }
+  return bytes;
+}
+
+Status SourceWatermarks::Restore(std::string_view bytes) {
+  ByteReader reader(bytes);
+  uint64_t count = reader.Varint();
+  for (uint64_t i = 0; i < count && reader.ok(); ++i) {
+    std::string_view id = reader.String();
+    auto watermark = reader.Fixed<int64_t>();
+    auto it = splits_.find(std::string(id));
+    if (reader.ok() && it != splits_.end()) {
+      it->second.watermark = std::max(it->second.watermark, watermark);
+    }
+  }
+  if (!reader.ok()) return Status::DataError("corrupt source watermarks in restored state");
+  return Status::OK();
 }
 
 }  // namespace tiangong

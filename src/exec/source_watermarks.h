@@ -39,6 +39,12 @@ class SourceWatermarks {
   /// The subtask's idleness if it changed since the last call.
   std::optional<bool> TakeIdleChange(std::chrono::steady_clock::time_point now);
 
+  /// Each split's watermark, for checkpoints.
+  std::string Serialize() const;
+  /// Gives the splits this subtask holds (AddSplits first) the watermarks that
+  /// Serialize saved for them; a DataError when `bytes` are not such.
+  Status Restore(std::string_view bytes);
+
  private:
   struct SplitState {
     int64_t watermark = kMinWatermark;

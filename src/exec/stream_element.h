@@ -29,7 +29,23 @@ struct WatermarkStatus {
 /// The upstream subtask has no more data for this channel.
 struct EndOfInput {};
 
+/// Divides the stream for checkpoint `id`: the state a subtask has once it has
+/// processed everything before the barrier on each of its inputs belongs to
+/// the checkpoint. With `stop`, nothing follows the barrier: the job stops
+/// once the checkpoint completes (stop with savepoint), without ending its
+/// input the way a finished source does.
+struct CheckpointBarrier {
+  int64_t id;
+  bool stop = false;
+};
+
+/// The checkpoint id operators see for the final snapshot a subtask takes once
+/// its input has ended (SnapshotState), and in NotifyCheckpointComplete once a
+/// checkpoint that holds that final state completes: then everything prepared
+/// may commit.
+inline constexpr int64_t kFinalCheckpointId = INT64_MAX;
+
 /// What travels on a channel between subtasks.
-using StreamElement = std::variant<Batch, Watermark, WatermarkStatus, EndOfInput>;
+using StreamElement = std::variant<Batch, Watermark, WatermarkStatus, EndOfInput, CheckpointBarrier>;
 
 }  // namespace tiangong

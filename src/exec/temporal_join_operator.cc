@@ -295,4 +295,15 @@ Status TemporalJoinOperator::ProcessWatermark(Watermark watermark, Output* outpu
   return output->EmitWatermark(watermark);
 }
 
+Status TemporalJoinOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                           Output* output) {
+  return SnapshotKeyedOperator(backend_.get(), {{"left", &left_timers_}, {"right", &right_timers_}},
+                               &watermark_, snapshot);
+}
+
+Status TemporalJoinOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, backend_.get(),
+                              {{"left", &left_timers_}, {"right", &right_timers_}}, &watermark_);
+}
+
 }  // namespace tiangong

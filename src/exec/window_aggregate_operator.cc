@@ -442,4 +442,24 @@ Status SessionWindowAggregateOperator::Finish(Output* output) {
   return output->Finish();
 }
 
+Status WindowAggregateOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                              Output* output) {
+  return SnapshotKeyedOperator(backend_.get(), {{"windows", &timers_}}, &watermark_, snapshot);
+}
+
+Status WindowAggregateOperator::RestoreState(const RestoredOperatorState& state) {
+  // Slice and timer keys end in the 8-byte end of a slice or window.
+  return RestoreKeyedOperator(state, backend_.get(), {{"windows", &timers_}}, &watermark_,
+                              WithoutSuffix(sizeof(int64_t)));
+}
+
+Status SessionWindowAggregateOperator::SnapshotState(int64_t checkpoint_id,
+                                                     OperatorSnapshot* snapshot, Output* output) {
+  return SnapshotKeyedOperator(backend_.get(), {{"sessions", &timers_}}, &watermark_, snapshot);
+}
+
+Status SessionWindowAggregateOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, backend_.get(), {{"sessions", &timers_}}, &watermark_);
+}
+
 }  // namespace tiangong

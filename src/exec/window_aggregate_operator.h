@@ -33,6 +33,8 @@ class WindowAggregateOperator final : public Operator {
   Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status AdvanceProcessingTime(int64_t now_micros, Output* output) override;
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
 
  private:
   /// Maps row times to slices and windows to the slices they cover. Slices and
@@ -97,6 +99,8 @@ class SessionWindowAggregateOperator final : public Operator {
   Status ProcessWatermark(Watermark watermark, Output* output) override;
   Status AdvanceProcessingTime(int64_t now_micros, Output* output) override;
   Status Finish(Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
 
  private:
   class Sessions;

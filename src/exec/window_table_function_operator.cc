@@ -68,4 +68,13 @@ Status WindowTableFunctionOperator::ProcessWatermark(Watermark watermark, Output
   return output->EmitWatermark(watermark);
 }
 
+Status WindowTableFunctionOperator::SnapshotState(int64_t checkpoint_id,
+                                                  OperatorSnapshot* snapshot, Output* output) {
+  return SnapshotKeyedOperator(nullptr, {}, &watermark_, snapshot);
+}
+
+Status WindowTableFunctionOperator::RestoreState(const RestoredOperatorState& state) {
+  return RestoreKeyedOperator(state, nullptr, {}, &watermark_);
+}
+
 }  // namespace tiangong

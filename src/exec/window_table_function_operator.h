@@ -19,6 +19,8 @@ class WindowTableFunctionOperator final : public Operator {
   std::string name() const override { return name_; }
   Status Open(const OperatorContext& context) override;
   Status ProcessBatch(Batch batch, Output* output) override;
+  Status SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot, Output* output) override;
+  Status RestoreState(const RestoredOperatorState& state) override;
   Status ProcessWatermark(Watermark watermark, Output* output) override;
 
  private:

@@ -119,8 +119,12 @@ std::optional<int64_t> CheckpointIdOf(const std::string& name) {
 CheckpointStorage::CheckpointStorage(std::string root, std::string_view job_id)
     : job_directory_((fs::path(std::move(root)) / job_id).string()) {}
 
+std::string CheckpointStorage::CheckpointDirectory(int64_t id) const {
+  return fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, id);
+}
+
 Result<std::string> CheckpointStorage::CreateCheckpointDirectory(int64_t id) const {
-  std::string path = fmt::format("{}/{}{}", job_directory_, kCheckpointPrefix, id);
+  std::string path = CheckpointDirectory(id);
   RETURN_NOT_OK(CreateDirectories(path));
   return path;
 }
@@ -201,6 +205,21 @@ Result<std::vector<int64_t>> CheckpointStorage::CompleteIds() const {
   }
   std::sort(ids.rbegin(), ids.rend());
   return ids;
+}
+
+Result<int64_t> CheckpointStorage::HighestId() const {
+  int64_t highest = 0;
+  std::error_code error;
+  if (!fs::exists(job_directory_, error)) return highest;
+  for (const fs::directory_entry& entry : fs::directory_iterator(job_directory_, error)) {
+    std::optional<int64_t> id = CheckpointIdOf(entry.path().filename().string());
+    if (id) highest = std::max(highest, *id);
+  }
+  if (error) {
+    return Status::IOError("Checkpoint storage: cannot list '{}': {}", job_directory_,
+                           error.message());
+  }
+  return highest;
 }
 
 Result<std::optional<CheckpointMetadata>> CheckpointStorage::LatestValid() const {

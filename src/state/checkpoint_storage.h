@@ -57,6 +57,8 @@ class CheckpointStorage {
 
   const std::string& job_directory() const { return job_directory_; }
 
+  /// The path of chk-<id>.
+  std::string CheckpointDirectory(int64_t id) const;
   /// Creates chk-<id> (and its parents) and returns its path.
   Result<std::string> CreateCheckpointDirectory(int64_t id) const;
   /// Creates the shared directory and returns its path.
@@ -69,6 +71,11 @@ class CheckpointStorage {
   /// Deletes all but the newest `retained` complete checkpoints, incomplete
   /// checkpoint directories, and shared files no remaining checkpoint lists.
   Status Prune(int retained) const;
+
+  /// The highest n of any chk-<n> directory, complete or not (0 when none): new
+  /// checkpoints take higher ids, so a new one never reuses a broken one's
+  /// directory.
+  Result<int64_t> HighestId() const;
 
   /// The newest complete checkpoint that loads and verifies, or nullopt when
   /// there is none. Each one skipped is logged with the reason.

@@ -1,14 +1,19 @@
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <random>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "common/byte_io.h"
 #include "common/clock.h"
+#include "common/files.h"
 #include "common/strings.h"
 #include "connectors/filesystem/filesystem_options.h"
 #include "connectors/filesystem/partition_commit_tracker.h"
@@ -44,6 +49,14 @@ std::string RandomUuid() {
 // With partition commit, every file opened and closed is reported to the
 // sink's PartitionCommitTracker, which commits a partition once no writer has
 // a file of it open and the trigger allows it.
+//
+// When the job takes checkpoints the writer commits in two phases, as Flink's
+// FileSink does: a rolled file stays hidden ("pending"); a checkpoint barrier
+// rolls every open file and saves the list of pending files as the
+// committable; when the checkpoint completes they get their final names (and
+// only then count as closed for partition commit). After a crash, the restored
+// committable names the files to commit again; files written after the
+// checkpoint stay hidden and their rows are written again.
 class FilesystemWriter final : public SinkWriter {
  public:
   FilesystemWriter(std::shared_ptr<const FilesystemTable> table,
@@ -53,6 +66,7 @@ class FilesystemWriter final : public SinkWriter {
         encoder_(std::move(encoder)),
         subtask_(context.subtask_index),
         parallelism_(context.parallelism),
+        two_phase_(context.two_phase_commit),
         metrics_(context.metrics),
         tracker_(tracker),
         uuid_(RandomUuid()) {
@@ -138,14 +152,89 @@ class FilesystemWriter final : public SinkWriter {
   }
 
   Status Finish() override {
-    for (auto it = buckets_.begin(); it != buckets_.end(); it = buckets_.erase(it)) {
-      RETURN_NOT_OK(Roll(&it->second));
-    }
-    if (tracker_ == nullptr) return Status::OK();
+    RETURN_NOT_OK(RollAll());
+    finishing_ = true;
+    // With two-phase commit the writer has finished once its files are committed.
+    if (tracker_ == nullptr || two_phase_) return Status::OK();
     return tracker_->WriterFinished(subtask_, WallClockMicros());
   }
 
+  Result<std::string> PrepareCommit(int64_t checkpoint_id) override {
+    if (!two_phase_) return std::string();
+    RETURN_NOT_OK(RollAll());
+    std::set<std::string> directories;
+    for (PendingFile& file : pending_) {
+      if (file.checkpoint != kUnprepared) continue;
+      file.checkpoint = checkpoint_id;
+      directories.insert(fs::path(file.in_progress_path).parent_path().string());
+    }
+    // The pending files' names must survive a crash as well as their contents.
+    for (const std::string& directory : directories) RETURN_NOT_OK(SyncPath(directory, true));
+    if (pending_.empty()) return std::string();
+    std::string committable;
+    ByteWriter writer(&committable);
+    writer.Varint(pending_.size());
+    for (const PendingFile& file : pending_) {
+      writer.String(file.in_progress_path);
+      writer.String(file.final_path);
+      writer.String(file.partition);
+      writer.Varint(file.values.size());
+      for (const std::string& value : file.values) writer.String(value);
+    }
+    return committable;
+  }
+
+  Status Commit(int64_t checkpoint_id) override {
+    if (!two_phase_) return Status::OK();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->checkpoint == kUnprepared || it->checkpoint > checkpoint_id) {
+        ++it;
+        continue;
+      }
+      RETURN_NOT_OK(Publish(*it));
+      it = pending_.erase(it);
+    }
+    if (!finishing_ || !pending_.empty() || tracker_ == nullptr) return Status::OK();
+    finishing_ = false;
+    return tracker_->WriterFinished(subtask_, WallClockMicros());
+  }
+
+  Status RecoverCommittables(const std::vector<std::string>& committables) override {
+    for (const std::string& committable : committables) {
+      ByteReader reader(committable);
+      uint64_t count = reader.Varint();
+      for (uint64_t i = 0; i < count && reader.ok(); ++i) {
+        PendingFile file;
+        file.in_progress_path = std::string(reader.String());
+        file.final_path = std::string(reader.String());
+        file.partition = std::string(reader.String());
+        uint64_t num_values = reader.Varint();
+        for (uint64_t v = 0; v < num_values && reader.ok(); ++v) {
+          file.values.emplace_back(reader.String());
+        }
+        if (!reader.ok()) break;
+        if (tracker_ != nullptr) {
+          RETURN_NOT_OK(
+              tracker_->FileOpened(subtask_, file.partition, file.values, WallClockMicros()));
+        }
+        RETURN_NOT_OK(Publish(file));
+      }
+      if (!reader.ok()) {
+        return Status::DataError("Table {}: the restored list of files to commit is corrupt",
+                                 table_->table_name);
+      }
+    }
+    return Status::OK();
+  }
+
   Status Close() override {
+    // Rolled files no checkpoint has prepared hold rows that are written
+    // again after a restart.
+    for (const PendingFile& file : pending_) {
+      if (file.checkpoint != kUnprepared) continue;
+      std::error_code ignored;
+      fs::remove(file.in_progress_path, ignored);
+    }
     // After a failure, what was not finished is discarded.
     for (auto& [partition, bucket] : buckets_) {
       if (bucket.file == nullptr) continue;
@@ -282,31 +371,68 @@ class FilesystemWriter final : public SinkWriter {
     return Status::OK();
   }
 
-  // Closes the bucket's in-progress file and gives it its final, visible name.
-  // The caller removes the bucket afterwards.
+  // A closed part file that is still hidden, waiting for its checkpoint.
+  struct PendingFile {
+    std::string in_progress_path;
+    std::string final_path;
+    std::string partition;
+    std::vector<std::string> values;
+    int64_t checkpoint = kUnprepared;  // the checkpoint that prepared it
+  };
+  static constexpr int64_t kUnprepared = -1;
+
+  Status RollAll() {
+    for (auto it = buckets_.begin(); it != buckets_.end(); it = buckets_.erase(it)) {
+      RETURN_NOT_OK(Roll(&it->second));
+    }
+    return Status::OK();
+  }
+
+  // Closes the bucket's in-progress file and gives it its final, visible name,
+  // or with two-phase commit syncs it and keeps it pending. The caller removes
+  // the bucket afterwards.
   Status Roll(Bucket* bucket) {
     RETURN_NOT_OK(FlushBuffer(bucket));
     if (bucket->file == nullptr) return Status::OK();
+    bool synced = !two_phase_ ||
+                  (std::fflush(bucket->file) == 0 && ::fsync(fileno(bucket->file)) == 0);
     int closed = std::fclose(bucket->file);
     bucket->file = nullptr;
-    if (closed != 0) {
+    if (closed != 0 || !synced) {
       return Status::IOError("Table {}: cannot close '{}': {}", table_->table_name,
                              bucket->in_progress_path, std::strerror(errno));
     }
+    PendingFile file{bucket->in_progress_path, bucket->final_path, bucket->partition,
+                     bucket->values};
+    if (two_phase_) {
+      pending_.push_back(std::move(file));
+      return Status::OK();
+    }
+    return Publish(file);
+  }
+
+  // Gives a closed file its final name and reports it closed. A file already
+  // published (when a restored committable is recovered again) is left as is.
+  Status Publish(const PendingFile& file) {
     std::error_code error;
-    fs::rename(bucket->in_progress_path, bucket->final_path, error);
+    bool published =
+        !fs::exists(file.in_progress_path, error) && fs::exists(file.final_path, error);
+    if (!published) fs::rename(file.in_progress_path, file.final_path, error);
     if (error) {
       return Status::IOError("Table {}: cannot rename '{}' to '{}': {}", table_->table_name,
-                             bucket->in_progress_path, bucket->final_path, error.message());
+                             file.in_progress_path, file.final_path, error.message());
     }
     if (tracker_ == nullptr) return Status::OK();
-    return tracker_->FileClosed(subtask_, bucket->partition, WallClockMicros());
+    return tracker_->FileClosed(subtask_, file.partition, WallClockMicros());
   }
 
   std::shared_ptr<const FilesystemTable> table_;
   std::unique_ptr<RecordEncoder> encoder_;
   int subtask_;
   int parallelism_;
+  bool two_phase_;
+  bool finishing_ = false;  // Finish was called
+  std::vector<PendingFile> pending_;
   ConnectorMetrics* metrics_;        // not owned
   PartitionCommitTracker* tracker_;  // not owned; the sink's, which outlives it; may be null
   std::string uuid_;

@@ -59,7 +59,7 @@ Status PartitionCommitTracker::FileOpened(int subtask, const std::string& partit
     }
     it = pending_.emplace(partition, std::move(state)).first;
   }
-  it->second.writers_with_open_files.insert(subtask);
+  it->second.open_files.insert(subtask);
   return Status::OK();
 }
 
@@ -69,8 +69,9 @@ Status PartitionCommitTracker::FileClosed(int subtask, const std::string& partit
   auto it = pending_.find(partition);
   if (it == pending_.end()) return Status::OK();
   Partition& state = it->second;
-  state.writers_with_open_files.erase(subtask);
-  if (state.writers_with_open_files.empty() && TriggerAllows(state, now_micros)) {
+  auto file = state.open_files.find(subtask);
+  if (file != state.open_files.end()) state.open_files.erase(file);
+  if (state.open_files.empty() && TriggerAllows(state, now_micros)) {
     RETURN_NOT_OK(Commit(partition));
     pending_.erase(it);
   }
@@ -110,7 +111,7 @@ Status PartitionCommitTracker::WriterFinished(int subtask, int64_t now_micros) {
     watermark_ = INT64_MAX;
     // The end of input commits what the trigger still holds back.
     for (auto it = pending_.begin(); it != pending_.end();) {
-      if (!it->second.writers_with_open_files.empty()) {
+      if (!it->second.open_files.empty()) {
         ++it;
         continue;
       }
@@ -149,7 +150,7 @@ bool PartitionCommitTracker::TriggerAllows(const Partition& partition, int64_t n
 
 Status PartitionCommitTracker::CommitReady(int64_t now_micros) {
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (!it->second.writers_with_open_files.empty() || !TriggerAllows(it->second, now_micros)) {
+    if (!it->second.open_files.empty() || !TriggerAllows(it->second, now_micros)) {
       ++it;
       continue;
     }

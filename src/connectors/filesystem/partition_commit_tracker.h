@@ -62,8 +62,9 @@ class PartitionCommitTracker {
   Status FileOpened(int subtask, const std::string& partition,
                     const std::vector<std::string>& values, int64_t now_micros);
 
-  /// Writer `subtask` closed its file in `partition`; the file has its final,
-  /// visible name. Commits the partition if it is now complete.
+  /// Writer `subtask` closed a file it opened in `partition`; the file has its
+  /// final, visible name (with checkpoints: it was committed). Commits the
+  /// partition if it is now complete.
   Status FileClosed(int subtask, const std::string& partition, int64_t now_micros);
 
   /// Writer `subtask` received watermark `watermark` (microseconds).
@@ -92,7 +93,8 @@ class PartitionCommitTracker {
     int64_t first_written_micros = 0;
     /// partition-time trigger: the watermark at which the partition may commit.
     int64_t commit_watermark = 0;
-    std::set<int> writers_with_open_files;
+    /// The writer of each file not yet closed (a writer may have several).
+    std::multiset<int> open_files;
   };
 
   void Reset(int parallelism);  // REQUIRES: mu_ held

@@ -219,11 +219,17 @@ class NexmarkReader final : public SourceReader {
     if (!settings_->max_emit_speed) {
       auto now = std::chrono::steady_clock::now();
       if (!started_) {
+        // Pacing counts from where the splits start: a restored reader goes on
+        // at the same rate instead of waiting for the time already spent.
         started_ = true;
         start_time_ = now;
+        start_event_ = kUnbounded;
+        for (const SplitState& split : splits_) start_event_ = std::min(start_event_, split.next_event);
+        if (splits_.empty()) start_event_ = 0;
       }
       elapsed_micros = std::chrono::duration<double, std::micro>(now - start_time_).count();
-      due_limit = static_cast<uint64_t>(elapsed_micros / base_generator.delay_micros()) + 1;
+      due_limit =
+          start_event_ + static_cast<uint64_t>(elapsed_micros / base_generator.delay_micros()) + 1;
     }
     for (size_t attempt = 0; attempt < splits_.size(); ++attempt) {
       SplitState& split = splits_[next_split_];
@@ -242,7 +248,8 @@ class NexmarkReader final : public SourceReader {
       if (split.finished) continue;
       if (split.next_event >= due_limit) {
         // Paced and not yet due: come back when it is.
-        double due_micros = static_cast<double>(split.next_event) * base_generator.delay_micros();
+        double due_micros =
+            static_cast<double>(split.next_event - start_event_) * base_generator.delay_micros();
         auto wait = std::chrono::microseconds(static_cast<int64_t>(due_micros - elapsed_micros));
         return ReadResult{ReadStatus::kNoData, std::max(wait, kMinPause)};
       }
@@ -395,6 +402,7 @@ class NexmarkReader final : public SourceReader {
   Status split_error_;
   bool started_ = false;
   std::chrono::steady_clock::time_point start_time_;
+  uint64_t start_event_ = 0;  // the lowest event number the splits started at
   // Rows of the batch being built.
   std::vector<uint64_t> events_;
   std::vector<EventKind> event_kinds_;

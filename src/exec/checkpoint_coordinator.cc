@@ -1,0 +1,263 @@
+#include "exec/checkpoint_coordinator.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "common/clock.h"
+#include "exec/job_snapshot.h"
+
+namespace tiangong {
+namespace {
+
+constexpr size_t kHistory = 10;
+
+}  // namespace
+
+CheckpointCoordinator::CheckpointCoordinator(std::string job_name, CheckpointSettings settings,
+                                             std::vector<SubtaskIdentity> subtasks,
+                                             int64_t last_id,
+                                             std::function<void(const Status&)> fail_job,
+                                             std::function<void()> wake_sources)
+    : job_name_(std::move(job_name)),
+      settings_(std::move(settings)),
+      subtasks_(std::move(subtasks)),
+      storage_(settings_.directory, JobDirectoryName(job_name_)),
+      fail_job_(std::move(fail_job)),
+      wake_sources_(std::move(wake_sources)),
+      last_id_(last_id),
+      final_(subtasks_.size()) {
+  last_trigger_ = last_completion_ = std::chrono::steady_clock::now();
+}
+
+CheckpointCoordinator::~CheckpointCoordinator() {
+  Shutdown();
+  if (thread_.joinable()) thread_.join();
+}
+
+void CheckpointCoordinator::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void CheckpointCoordinator::Shutdown() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  shutdown_ = true;
+  changed_.notify_all();
+}
+
+CheckpointBarrier CheckpointCoordinator::triggered() const {
+  int64_t id = triggered_id_.load(std::memory_order_acquire);
+  return CheckpointBarrier{id, triggered_stop_.load(std::memory_order_acquire)};
+}
+
+int64_t CheckpointCoordinator::completed() const {
+  return completed_.load(std::memory_order_acquire);
+}
+
+bool CheckpointCoordinator::job_finished() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return job_finished_;
+}
+
+std::vector<CompletedCheckpoint> CheckpointCoordinator::history() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {history_.begin(), history_.end()};
+}
+
+void CheckpointCoordinator::Acknowledge(size_t ordinal, int64_t id,
+                                        std::vector<OperatorSnapshot> snapshots) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A barrier of a checkpoint that was abandoned meanwhile is of no use.
+  if (!pending_ || pending_->id != id || pending_->acks[ordinal]) return;
+  pending_->acks[ordinal] = std::make_shared<std::vector<OperatorSnapshot>>(std::move(snapshots));
+  if (--pending_->missing == 0) changed_.notify_all();
+}
+
+int64_t CheckpointCoordinator::Finished(size_t ordinal, std::vector<OperatorSnapshot> snapshots) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  final_[ordinal] = std::make_shared<std::vector<OperatorSnapshot>>(std::move(snapshots));
+  ++num_finished_;
+  changed_.notify_all();
+  if (!pending_ || pending_->acks[ordinal]) return last_id_;
+  // The pending checkpoint takes the final state in place of the barrier that
+  // will not come. Holding every subtask's final state, it is the job's last.
+  pending_->acks[ordinal] = final_[ordinal];
+  --pending_->missing;
+  pending_->finished = num_finished_ == subtasks_.size() && pending_->acks == final_;
+  return pending_->id - 1;
+}
+
+std::optional<int64_t> CheckpointCoordinator::AwaitCompletedAfter(int64_t after) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return completed_ > after || shutdown_; });
+  if (completed_ > after) return completed_;
+  return std::nullopt;
+}
+
+void CheckpointCoordinator::RequestStop() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_requested_ = true;
+  changed_.notify_all();
+}
+
+void CheckpointCoordinator::Trigger(bool stop, bool finished) {
+  Pending pending;
+  pending.id = ++last_id_;
+  pending.stop = stop;
+  pending.finished = finished;
+  pending.started = std::chrono::steady_clock::now();
+  pending.acks = final_;
+  pending.missing = subtasks_.size() - num_finished_;
+  last_trigger_ = pending.started;
+  if (!finished) {
+    triggered_stop_.store(stop, std::memory_order_release);
+    triggered_id_.store(pending.id, std::memory_order_release);
+  }
+  pending_ = std::move(pending);
+}
+
+void CheckpointCoordinator::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  bool stop_triggered = false;
+  while (!shutdown_) {
+    auto now = std::chrono::steady_clock::now();
+    if (pending_ && pending_->missing == 0) {
+      Pending pending = std::move(*pending_);
+      pending_.reset();
+      lock.unlock();
+      CompletedCheckpoint done;
+      Status status = Write(pending, &done);
+      lock.lock();
+      if (status.ok()) {
+        completed_ = pending.id;
+        consecutive_failures_ = 0;
+        last_completion_ = std::chrono::steady_clock::now();
+        job_finished_ = job_finished_ || pending.finished;
+        history_.push_back(std::move(done));
+        if (history_.size() > kHistory) history_.pop_front();
+        changed_.notify_all();
+        continue;
+      }
+      lock.unlock();
+      CountFailure(pending.id, status.WithContext(fmt::format("writing checkpoint {}", pending.id)));
+      if (pending.stop || pending.finished) fail_job_(status);
+      lock.lock();
+      continue;
+    }
+    if (pending_) {
+      auto deadline = pending_->started + settings_.timeout;
+      if (now < deadline) {
+        changed_.wait_until(lock, deadline);
+        continue;
+      }
+      Pending expired = std::move(*pending_);
+      pending_.reset();
+      lock.unlock();
+      Status status =
+          Status::Timeout("Checkpoint {} expired before completing ({} of {} subtasks missing)",
+                          expired.id, expired.missing, subtasks_.size());
+      CountFailure(expired.id, status);
+      if (expired.stop || expired.finished) fail_job_(status);
+      lock.lock();
+      continue;
+    }
+    if (job_finished_ || (stop_triggered && completed_ >= last_id_)) {
+      changed_.wait(lock);
+      continue;
+    }
+    if (num_finished_ == subtasks_.size()) {
+      Trigger(false, true);
+      continue;
+    }
+    if (stop_requested_ && !stop_triggered) {
+      stop_triggered = true;
+      Trigger(true, false);
+      wake_sources_();
+      continue;
+    }
+    auto next = std::max(last_trigger_ + settings_.interval, last_completion_ + settings_.min_pause);
+    if (now >= next && !stop_triggered) {
+      Trigger(false, false);
+      wake_sources_();
+      continue;
+    }
+    changed_.wait_until(lock, next);
+  }
+}
+
+Status CheckpointCoordinator::Write(const Pending& pending, CompletedCheckpoint* completed) {
+  auto started = std::chrono::steady_clock::now();
+  ASSIGN_OR_RAISE(std::string directory, storage_.CreateCheckpointDirectory(pending.id));
+  JobSnapshot snapshot;
+  snapshot.finished = pending.finished;
+  CheckpointMetadata metadata;
+  metadata.id = pending.id;
+  metadata.timestamp_millis = WallClockMicros() / 1000;
+  metadata.job_name = job_name_;
+  int64_t bytes = 0;
+  for (size_t ordinal = 0; ordinal < subtasks_.size(); ++ordinal) {
+    const SubtaskIdentity& identity = subtasks_[ordinal];
+    std::vector<OperatorSnapshot>& snapshots = *pending.acks[ordinal];
+    if (snapshots.size() != identity.operator_ids.size()) {
+      return Status::Internal("subtask {} handed in {} snapshots for {} operators", ordinal,
+                              snapshots.size(), identity.operator_ids.size());
+    }
+    for (size_t i = 0; i < snapshots.size(); ++i) {
+      OperatorSnapshot& operator_snapshot = snapshots[i];
+      if (!operator_snapshot.keyed_state && operator_snapshot.values.empty()) continue;
+      const std::string& operator_id = identity.operator_ids[i];
+      SavedOperator& saved = snapshot.operators[operator_id];
+      saved.parallelism = identity.parallelism;
+      SavedInstance& instance = saved.instances.emplace_back();
+      instance.subtask = identity.subtask;
+      instance.values = operator_snapshot.values;
+      for (const auto& [name, value] : instance.values) bytes += static_cast<int64_t>(value.size());
+      if (!operator_snapshot.keyed_state) continue;
+      ASSIGN_OR_RAISE(std::vector<std::string> paths,
+                      operator_snapshot.keyed_state->Write(
+                          directory, fmt::format("{}-{}", operator_id, identity.subtask)));
+      for (const std::string& path : paths) {
+        std::string name = std::filesystem::path(path).filename().string();
+        ASSIGN_OR_RAISE(CheckpointFile file, CheckpointStorage::DescribeFile(directory, name));
+        bytes += static_cast<int64_t>(file.size);
+        instance.files.push_back(name);
+        metadata.files.push_back(std::move(file));
+      }
+    }
+  }
+  metadata.payload = snapshot.Encode();
+  RETURN_NOT_OK(storage_.Complete(metadata));
+  RETURN_NOT_OK(storage_.Prune(settings_.num_retained));
+  completed->id = pending.id;
+  completed->timestamp_millis = metadata.timestamp_millis;
+  completed->duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - pending.started);
+  completed->bytes = bytes + static_cast<int64_t>(metadata.payload.size());
+  completed->finished = pending.finished;
+  completed->path = directory;
+  spdlog::info("Job '{}': checkpoint {} complete ({} bytes, {} ms, written in {} ms)", job_name_,
+               pending.id, completed->bytes, completed->duration.count(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+  return Status::OK();
+}
+
+void CheckpointCoordinator::CountFailure(int64_t id, const Status& status) {
+  int failures = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failures = ++consecutive_failures_;
+  }
+  spdlog::warn("Job '{}': checkpoint {} failed: {}", job_name_, id, status.message());
+  if (failures > settings_.tolerable_failures) {
+    fail_job_(Status::Aborted(
+        "Exceeded checkpoint tolerable failure threshold ({} failed in a row, "
+        "'execution.checkpointing.tolerable-failed-checkpoints' = {}); the last: {}",
+        failures, settings_.tolerable_failures, status.message()));
+  }
+}
+
+}  // namespace tiangong
