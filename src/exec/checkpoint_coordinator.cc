@@ -17,8 +17,7 @@ constexpr size_t kHistory = 10;
 }  // namespace
 
 CheckpointCoordinator::CheckpointCoordinator(std::string job_name, CheckpointSettings settings,
-                                             std::vector<SubtaskIdentity> subtasks,
-                                             int64_t last_id,
+                                             std::vector<SubtaskIdentity> subtasks, int64_t last_id,
                                              std::function<void(const Status&)> fail_job,
                                              std::function<void()> wake_sources)
     : job_name_(std::move(job_name)),
@@ -141,7 +140,8 @@ void CheckpointCoordinator::Run() {
         continue;
       }
       lock.unlock();
-      CountFailure(pending.id, status.WithContext(fmt::format("writing checkpoint {}", pending.id)));
+      CountFailure(pending.id,
+                   status.WithContext(fmt::format("writing checkpoint {}", pending.id)));
       if (pending.stop || pending.finished) fail_job_(status);
       lock.lock();
       continue;
@@ -177,7 +177,8 @@ void CheckpointCoordinator::Run() {
       wake_sources_();
       continue;
     }
-    auto next = std::max(last_trigger_ + settings_.interval, last_completion_ + settings_.min_pause);
+    auto next =
+        std::max(last_trigger_ + settings_.interval, last_completion_ + settings_.min_pause);
     if (now >= next && !stop_triggered) {
       Trigger(false, false);
       wake_sources_();

@@ -120,19 +120,19 @@ class CheckpointCoordinator {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::thread thread_;
-  bool shutdown_ = false;                          // GUARDED_BY(mutex_)
-  bool stop_requested_ = false;                    // GUARDED_BY(mutex_)
-  bool job_finished_ = false;                      // GUARDED_BY(mutex_)
-  int64_t last_id_;                                // GUARDED_BY(mutex_)
+  bool shutdown_ = false;        // GUARDED_BY(mutex_)
+  bool stop_requested_ = false;  // GUARDED_BY(mutex_)
+  bool job_finished_ = false;    // GUARDED_BY(mutex_)
+  int64_t last_id_;              // GUARDED_BY(mutex_)
   // Read without the lock (sources poll them; a source waiting under its
   // job's lock checks them); written under it, the stop flag before the id.
   std::atomic<int64_t> triggered_id_{0};
   std::atomic<bool> triggered_stop_{false};
   std::atomic<int64_t> completed_{0};
-  std::optional<Pending> pending_;                 // GUARDED_BY(mutex_)
-  std::vector<Snapshots> final_;                   // GUARDED_BY(mutex_); per subtask
-  size_t num_finished_ = 0;                        // GUARDED_BY(mutex_)
-  int consecutive_failures_ = 0;                   // GUARDED_BY(mutex_)
+  std::optional<Pending> pending_;                         // GUARDED_BY(mutex_)
+  std::vector<Snapshots> final_;                           // GUARDED_BY(mutex_); per subtask
+  size_t num_finished_ = 0;                                // GUARDED_BY(mutex_)
+  int consecutive_failures_ = 0;                           // GUARDED_BY(mutex_)
   std::chrono::steady_clock::time_point last_trigger_;     // GUARDED_BY(mutex_)
   std::chrono::steady_clock::time_point last_completion_;  // GUARDED_BY(mutex_)
   std::deque<CompletedCheckpoint> history_;                // GUARDED_BY(mutex_)

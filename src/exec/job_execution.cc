@@ -184,8 +184,8 @@ Status JobExecution::PrepareCheckpoints(const sql::PlannedJob& job) {
   if (!checkpoints_.savepoint_path.empty()) {
     Result<CheckpointMetadata> loaded = CheckpointStorage::Load(checkpoints_.savepoint_path);
     if (!loaded.ok()) {
-      return loaded.status().WithContext(
-          fmt::format("Job '{}': cannot restore from '{}'", job_name_, checkpoints_.savepoint_path));
+      return loaded.status().WithContext(fmt::format("Job '{}': cannot restore from '{}'",
+                                                     job_name_, checkpoints_.savepoint_path));
     }
     metadata = std::move(*loaded);
     std::filesystem::path path(checkpoints_.savepoint_path);

@@ -13,8 +13,8 @@
 #include "exec/channel.h"
 #include "exec/checkpoint_coordinator.h"
 #include "exec/checkpoint_settings.h"
-#include "exec/job_snapshot.h"
 #include "exec/job_graph.h"
+#include "exec/job_snapshot.h"
 #include "exec/operator.h"
 #include "sql/session.h"
 
@@ -89,9 +89,10 @@ class JobExecution {
   void StartCoordinator();
   /// Snapshots a subtask: its source's positions (when it has a source) and
   /// every operator of its chain; with a barrier the chain forwards it.
-  Result<std::vector<OperatorSnapshot>> SnapshotSubtask(
-      OperatorChain* chain, std::optional<CheckpointBarrier> barrier, const SourceReader* reader,
-      const SourceWatermarks* watermarks);
+  Result<std::vector<OperatorSnapshot>> SnapshotSubtask(OperatorChain* chain,
+                                                        std::optional<CheckpointBarrier> barrier,
+                                                        const SourceReader* reader,
+                                                        const SourceWatermarks* watermarks);
   /// A subtask whose input ended (or that passed a stop barrier): hands in its
   /// final state and, once a checkpoint with it completes, lets its operators
   /// commit.

@@ -417,9 +417,8 @@ Status JoinOperator::Finish(Output* output) {
 Status JoinOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
                                    Output* output) {
   return SnapshotKeyedOperator(
-      backend_.get(),
-      {{"left", &sides_[0]->expiry_timers}, {"right", &sides_[1]->expiry_timers}}, &watermark_,
-      snapshot);
+      backend_.get(), {{"left", &sides_[0]->expiry_timers}, {"right", &sides_[1]->expiry_timers}},
+      &watermark_, snapshot);
 }
 
 Status JoinOperator::RestoreState(const RestoredOperatorState& state) {

@@ -46,6 +46,7 @@ struct CheckpointBarrier {
 inline constexpr int64_t kFinalCheckpointId = INT64_MAX;
 
 /// What travels on a channel between subtasks.
-using StreamElement = std::variant<Batch, Watermark, WatermarkStatus, EndOfInput, CheckpointBarrier>;
+using StreamElement =
+    std::variant<Batch, Watermark, WatermarkStatus, EndOfInput, CheckpointBarrier>;
 
 }  // namespace tiangong

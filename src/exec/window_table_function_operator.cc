@@ -68,8 +68,8 @@ Status WindowTableFunctionOperator::ProcessWatermark(Watermark watermark, Output
   return output->EmitWatermark(watermark);
 }
 
-Status WindowTableFunctionOperator::SnapshotState(int64_t checkpoint_id,
-                                                  OperatorSnapshot* snapshot, Output* output) {
+Status WindowTableFunctionOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snapshot,
+                                                  Output* output) {
   return SnapshotKeyedOperator(nullptr, {}, &watermark_, snapshot);
 }
 

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -394,8 +394,8 @@ class FilesystemWriter final : public SinkWriter {
   Status Roll(Bucket* bucket) {
     RETURN_NOT_OK(FlushBuffer(bucket));
     if (bucket->file == nullptr) return Status::OK();
-    bool synced = !two_phase_ ||
-                  (std::fflush(bucket->file) == 0 && ::fsync(fileno(bucket->file)) == 0);
+    bool synced =
+        !two_phase_ || (std::fflush(bucket->file) == 0 && ::fsync(fileno(bucket->file)) == 0);
     int closed = std::fclose(bucket->file);
     bucket->file = nullptr;
     if (closed != 0 || !synced) {

@@ -224,7 +224,8 @@ class NexmarkReader final : public SourceReader {
         started_ = true;
         start_time_ = now;
         start_event_ = kUnbounded;
-        for (const SplitState& split : splits_) start_event_ = std::min(start_event_, split.next_event);
+        for (const SplitState& split : splits_)
+          start_event_ = std::min(start_event_, split.next_event);
         if (splits_.empty()) start_event_ = 0;
       }
       elapsed_micros = std::chrono::duration<double, std::micro>(now - start_time_).count();
