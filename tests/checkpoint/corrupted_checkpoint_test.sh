@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A corrupt or partial checkpoint is detected and skipped: the job is killed
+# after its third checkpoint; then the newest checkpoint gets a truncated state
+# file and the one before it a truncated _metadata. The next run must log why
+# it skips each, restore the oldest, and commit exactly the rows of an
+# uninterrupted run.
+# Usage: corrupted_checkpoint_test.sh <path to tiangong>
+set -uo pipefail
+tiangong=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/checkpoint_test_lib.sh"
+TPS=4000
+EVENTS=40000
+
+make_reference
+start_job "$work/job" "$work/job.log"
+wait_for_line "$work/job.log" "checkpoint 3 complete" || fail "no third checkpoint: $(tail -3 "$work/job.log")"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+
+checkpoints=$(ls -d "$work"/job/checkpoints/*/chk-* | sort -t- -k2 -n)
+newest=$(echo "$checkpoints" | tail -1)
+second=$(echo "$checkpoints" | tail -2 | head -1)
+oldest=$(echo "$checkpoints" | tail -3 | head -1)
+state_file=$(ls "$newest"/*.state | head -1)
+truncate -s $(($(stat -c %s "$state_file") / 2)) "$state_file"
+truncate -s 20 "$second/_metadata"
+
+: >"$work/restart.log"
+start_job "$work/job" "$work/restart.log"
+wait "$pid" || fail "the restarted run failed: $(tail -3 "$work/restart.log")"
+grep -q "Skipping checkpoint $(basename "$newest" | cut -d- -f2) .*$(basename "$state_file")" "$work/restart.log" ||
+  fail "no log line names the damaged state file of the newest checkpoint: $(grep -i skipping "$work/restart.log")"
+grep -q "Skipping checkpoint $(basename "$second" | cut -d- -f2) .*_metadata" "$work/restart.log" ||
+  fail "no log line names the truncated _metadata: $(grep -i skipping "$work/restart.log")"
+grep -q "restores from checkpoint $(basename "$oldest" | cut -d- -f2) " "$work/restart.log" ||
+  fail "the run did not restore the oldest checkpoint: $(grep restores "$work/restart.log")"
+expect_reference_rows "$work/job" "after restoring past two damaged checkpoints"
+finish corrupted_checkpoint_test

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Exactly-once recovery: the window-and-join job (window_join_job.sql, 2
+# subtasks, checkpoints every second, exactly-once filesystem sink) is killed
+# with SIGKILL at random moments at least 20 times and started again each
+# time, until a run reaches the end. What its sink committed must equal, as a
+# multiset of rows, what an uninterrupted run commits: no row lost, none
+# duplicated.
+# Usage: crash_loop_test.sh <path to tiangong>
+set -uo pipefail
+tiangong=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/checkpoint_test_lib.sh"
+# 30 s of events, paced.
+TPS=4000
+EVENTS=120000
+
+make_reference
+
+kills=0
+runs=0
+while true; do
+  runs=$((runs + 1))
+  start_job "$work/crashing" "$work/crashing.log"
+  if [ "$kills" -lt 20 ]; then
+    # Between 1 and 3 s: most runs complete a checkpoint or two (one a second)
+    # and commit output before they die.
+    sleep "$((1 + RANDOM % 2)).$(printf '%03d' $((RANDOM % 1000)))"
+    kill -9 "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null
+  status=$?
+  if [ "$status" -eq 0 ]; then break; fi
+  if [ "$status" -ne 137 ]; then
+    fail "run $runs exited with status $status: $(tail -3 "$work/crashing.log")"
+    break
+  fi
+  kills=$((kills + 1))
+  if [ "$runs" -gt 200 ]; then
+    fail "the job did not finish in 200 runs"
+    break
+  fi
+done
+
+restores=$(grep -c "restores from checkpoint" "$work/crashing.log")
+echo "runs: $runs, SIGKILLs: $kills, runs that restored a checkpoint: $restores"
+[ "$kills" -ge 20 ] || fail "only $kills runs were killed before the job finished"
+[ "$restores" -ge 10 ] || fail "only $restores runs restored a checkpoint"
+expect_reference_rows "$work/crashing" "after $kills SIGKILLs"
+if [ -n "$(ls -A "$work/crashing/checkpoints" 2>/dev/null)" ]; then
+  fail "the finished job left its checkpoints behind: $(ls "$work/crashing/checkpoints")"
+fi
+finish crash_loop_test
