@@ -23,9 +23,11 @@ while true; do
   runs=$((runs + 1))
   start_job "$work/crashing" "$work/crashing.log"
   if [ "$kills" -lt 20 ]; then
-    # Between 1 and 3 s: most runs complete a checkpoint or two (one a second)
-    # and commit output before they die.
-    sleep "$((1 + RANDOM % 2)).$(printf '%03d' $((RANDOM % 1000)))"
+    # Between 0.6 and 2.6 s: more than half of the runs complete a checkpoint
+    # (one a second) and commit output before they die, and 20 runs cover
+    # about half of the input.
+    delay=$((600 + RANDOM % 2000))
+    sleep "$((delay / 1000)).$(printf '%03d' $((delay % 1000)))"
     kill -9 "$pid" 2>/dev/null
   fi
   wait "$pid" 2>/dev/null
