@@ -17,7 +17,8 @@ constexpr size_t kHistory = 10;
 }  // namespace
 
 CheckpointCoordinator::CheckpointCoordinator(std::string job_name, CheckpointSettings settings,
-                                             std::vector<SubtaskIdentity> subtasks, int64_t last_id,
+                                             std::vector<SubtaskIdentity> subtasks,
+                                             int64_t restored_id,
                                              std::function<void(const Status&)> fail_job,
                                              std::function<void()> wake_sources)
     : job_name_(std::move(job_name)),
@@ -26,8 +27,9 @@ CheckpointCoordinator::CheckpointCoordinator(std::string job_name, CheckpointSet
       storage_(settings_.directory, JobDirectoryName(job_name_)),
       fail_job_(std::move(fail_job)),
       wake_sources_(std::move(wake_sources)),
-      last_id_(last_id),
       final_(subtasks_.size()) {
+  Result<int64_t> highest = storage_.HighestId();
+  last_id_ = std::max(restored_id, highest.ok() ? *highest : 0);
   last_trigger_ = last_completion_ = std::chrono::steady_clock::now();
 }
 

@@ -59,11 +59,13 @@ struct CompletedCheckpoint {
 /// Thread-safety: all methods may be called from any thread.
 class CheckpointCoordinator {
  public:
-  /// `last_id`: the id of the checkpoint the job restored from (or the highest
-  /// in the job's directory); new ones count on from it. `fail_job` is called
+  /// `restored_id`: the id of the checkpoint the job restored from (0: none).
+  /// New ids count on from it, or from the highest in the job's directory if
+  /// that is higher (so a new checkpoint never reuses a damaged one's
+  /// directory). `fail_job` is called
   /// when too many checkpoints failed; `wake_sources` when a trigger is raised.
   CheckpointCoordinator(std::string job_name, CheckpointSettings settings,
-                        std::vector<SubtaskIdentity> subtasks, int64_t last_id,
+                        std::vector<SubtaskIdentity> subtasks, int64_t restored_id,
                         std::function<void(const Status&)> fail_job,
                         std::function<void()> wake_sources);
   ~CheckpointCoordinator();

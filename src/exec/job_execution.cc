@@ -294,11 +294,8 @@ void JobExecution::StartCoordinator() {
     identities.push_back(SubtaskIdentity{identities_[subtask->stage->id], subtask->index,
                                          subtask->stage->parallelism});
   }
-  CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
-  Result<int64_t> highest = storage.HighestId();
-  int64_t last_id = std::max(restored_id_, highest.ok() ? *highest : 0);
   coordinator_ = std::make_unique<CheckpointCoordinator>(
-      job_name_, checkpoints_, std::move(identities), last_id,
+      job_name_, checkpoints_, std::move(identities), restored_id_,
       [this](const Status& status) { RecordFailure(status); },
       [this] {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -469,7 +466,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     }
   }
   reader->AddSplits(std::move(subtask->splits));
-  const SourceWatermarks* saved_watermarks = watermarks ? &*watermarks : nullptr;
+  const SourceWatermarks* source_watermarks = watermarks ? &*watermarks : nullptr;
   // Watermarks go out after the batch they derive from, and idleness changes as
   // they happen.
   auto emit_watermarks = [&](std::chrono::steady_clock::time_point now) -> Status {
@@ -492,7 +489,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     if (barrier.id <= injected) return Status::OK();
     injected = barrier.id;
     ASSIGN_OR_RAISE(std::vector<OperatorSnapshot> snapshots,
-                    SnapshotSubtask(chain, barrier, reader.get(), saved_watermarks));
+                    SnapshotSubtask(chain, barrier, reader.get(), source_watermarks));
     coordinator_->Acknowledge(subtask->ordinal, barrier.id, std::move(snapshots));
     if (barrier.stop) stop_barrier = barrier.id;
     return Status::OK();
@@ -542,7 +539,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
   }
   if (status.ok() && coordinator_ && !cancellation_.cancelled()) {
-    status = AwaitLastCheckpoint(subtask, chain, stop_barrier, reader.get(), saved_watermarks);
+    status = AwaitLastCheckpoint(subtask, chain, stop_barrier, reader.get(), source_watermarks);
   }
   Status closed = reader->Close();
   if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");

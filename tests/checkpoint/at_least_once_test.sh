@@ -6,9 +6,6 @@
 # least as many bids, and the same seller and category.
 # Usage: at_least_once_test.sh <path to tiangong>
 set -uo pipefail
-tiangong=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/checkpoint_test_lib.sh"
 TPS=4000
 EVENTS=60000

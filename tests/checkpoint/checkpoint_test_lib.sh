@@ -1,6 +1,9 @@
 # Shared by the checkpoint tests: runs window_join_job.sql and reads what its
-# sink committed. Source it after setting `tiangong` (the binary) and `work` (a
-# scratch directory).
+# sink committed. A test sources it with the path of tiangong as its first
+# argument; `work` is a scratch directory removed at exit.
+tiangong=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 job_sql="$(dirname "${BASH_SOURCE[0]}")/window_join_job.sql"
 failures=0
 fail() {

@@ -7,9 +7,6 @@
 # duplicated.
 # Usage: crash_loop_test.sh <path to tiangong>
 set -uo pipefail
-tiangong=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/checkpoint_test_lib.sh"
 # 30 s of events, paced.
 TPS=4000

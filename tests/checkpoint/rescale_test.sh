@@ -7,9 +7,6 @@
 # must equal an uninterrupted run's.
 # Usage: rescale_test.sh <path to tiangong>
 set -uo pipefail
-tiangong=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "$0")/checkpoint_test_lib.sh"
 TPS=4000
 EVENTS=60000
@@ -19,7 +16,6 @@ for parallelism in 2 3; do
   PARALLELISM=$parallelism start_job "$work/job" "$work/job.$parallelism.log"
   wait_for_line "$work/job.$parallelism.log" "checkpoint .* complete" ||
     fail "no checkpoint at parallelism $parallelism: $(tail -3 "$work/job.$parallelism.log")"
-  wait_for_line "$work/job.$parallelism.log" "checkpoint .* complete (.*" && sleep 0.5
   kill -TERM "$pid"
   wait "$pid" || fail "the run at parallelism $parallelism did not stop cleanly: $(tail -3 "$work/job.$parallelism.log")"
   grep -q "stopped" "$work/job.$parallelism.log" ||
