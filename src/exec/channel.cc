@@ -2,10 +2,19 @@
 
 namespace tiangong {
 
-Status Channel::Push(StreamElement element) {
+Status Channel::Push(StreamElement element, std::atomic<int64_t>* waited_micros) {
   std::unique_lock<std::mutex> lock(gate_->mutex_);
-  not_full_.wait(lock,
-                 [&] { return queue_.size() < capacity_ || gate_->cancellation_->cancelled(); });
+  auto has_room = [&] { return queue_.size() < capacity_ || gate_->cancellation_->cancelled(); };
+  if (!has_room()) {
+    auto started = std::chrono::steady_clock::now();
+    not_full_.wait(lock, has_room);
+    if (waited_micros != nullptr) {
+      waited_micros->fetch_add(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - started)
+                                   .count(),
+                               std::memory_order_relaxed);
+    }
+  }
   if (gate_->cancellation_->cancelled()) return Status::Cancelled("job cancelled");
   queue_.push_back(std::move(element));
   lock.unlock();

@@ -35,7 +35,8 @@ class Channel {
   Channel(InputGate* gate, size_t capacity) : gate_(gate), capacity_(capacity) {}
 
   /// Blocks until there is room or the job is cancelled (then returns Cancelled).
-  Status Push(StreamElement element);
+  /// Time spent waiting for room is added to `waited_micros` when given.
+  Status Push(StreamElement element, std::atomic<int64_t>* waited_micros = nullptr);
   /// Wakes a producer blocked in Push (used on cancellation).
   void WakeProducer();
 

@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "common/clock.h"
+#include "common/files.h"
+#include "common/random.h"
 #include "exec/job_snapshot.h"
 
 namespace tiangong {
@@ -16,17 +18,20 @@ constexpr size_t kHistory = 10;
 
 }  // namespace
 
-CheckpointCoordinator::CheckpointCoordinator(std::string job_name, CheckpointSettings settings,
+CheckpointCoordinator::CheckpointCoordinator(std::string job_id, std::string job_name,
+                                             CheckpointSettings settings,
                                              std::vector<SubtaskIdentity> subtasks,
                                              int64_t restored_id,
                                              std::function<void(const Status&)> fail_job,
                                              std::function<void()> wake_sources)
-    : job_name_(std::move(job_name)),
+    : job_id_(std::move(job_id)),
+      job_name_(std::move(job_name)),
       settings_(std::move(settings)),
       subtasks_(std::move(subtasks)),
       storage_(settings_.directory, JobDirectoryName(job_name_)),
       fail_job_(std::move(fail_job)),
       wake_sources_(std::move(wake_sources)),
+      restored_id_(restored_id),
       final_(subtasks_.size()) {
   Result<int64_t> highest = storage_.HighestId();
   last_id_ = std::max(restored_id, highest.ok() ? *highest : 0);
@@ -45,6 +50,15 @@ void CheckpointCoordinator::Start() {
 void CheckpointCoordinator::Shutdown() {
   std::lock_guard<std::mutex> lock(mutex_);
   shutdown_ = true;
+  Status ended = Status::Cancelled("Job '{}' ended before the checkpoint was taken", job_name_);
+  RejectRequests(ended);
+  if (pending_ && pending_->request) pending_->request->outcome = ended;
+  changed_.notify_all();
+}
+
+void CheckpointCoordinator::RejectRequests(const Status& status) {
+  for (const std::shared_ptr<Request>& request : requests_) request->outcome = status;
+  requests_.clear();
   changed_.notify_all();
 }
 
@@ -62,9 +76,20 @@ bool CheckpointCoordinator::job_finished() const {
   return job_finished_;
 }
 
-std::vector<CompletedCheckpoint> CheckpointCoordinator::history() const {
+std::optional<CompletedCheckpoint> CheckpointCoordinator::stopped_at() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return {history_.begin(), history_.end()};
+  return stopped_at_;
+}
+
+CheckpointStats CheckpointCoordinator::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  CheckpointStats stats;
+  stats.completed = num_completed_;
+  stats.failed = num_failed_;
+  stats.in_progress = pending_.has_value();
+  stats.restored_id = restored_id_;
+  stats.history.assign(history_.rbegin(), history_.rend());
+  return stats;
 }
 
 void CheckpointCoordinator::Acknowledge(size_t ordinal, int64_t id,
@@ -98,16 +123,32 @@ std::optional<int64_t> CheckpointCoordinator::AwaitCompletedAfter(int64_t after)
 }
 
 void CheckpointCoordinator::RequestStop() {
+  auto request = std::make_shared<Request>();
+  request->what.stop = true;
   std::lock_guard<std::mutex> lock(mutex_);
-  stop_requested_ = true;
+  requests_.push_back(std::move(request));
   changed_.notify_all();
 }
 
-void CheckpointCoordinator::Trigger(bool stop, bool finished) {
+Result<CompletedCheckpoint> CheckpointCoordinator::TriggerAndWait(CheckpointRequest what) {
+  auto request = std::make_shared<Request>();
+  request->what = std::move(what);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (shutdown_) return Status::Cancelled("Job '{}' has ended", job_name_);
+  requests_.push_back(request);
+  changed_.notify_all();
+  changed_.wait(lock, [&] { return request->outcome.has_value(); });
+  return *request->outcome;
+}
+
+void CheckpointCoordinator::Trigger(bool finished, std::shared_ptr<Request> request) {
+  bool stop = request && request->what.stop;
+  stop_triggered_ = stop_triggered_ || stop;
   Pending pending;
   pending.id = ++last_id_;
   pending.stop = stop;
   pending.finished = finished;
+  pending.request = std::move(request);
   pending.started = std::chrono::steady_clock::now();
   pending.acks = final_;
   pending.missing = subtasks_.size() - num_finished_;
@@ -121,7 +162,6 @@ void CheckpointCoordinator::Trigger(bool stop, bool finished) {
 
 void CheckpointCoordinator::Run() {
   std::unique_lock<std::mutex> lock(mutex_);
-  bool stop_triggered = false;
   while (!shutdown_) {
     auto now = std::chrono::steady_clock::now();
     if (pending_ && pending_->missing == 0) {
@@ -130,22 +170,24 @@ void CheckpointCoordinator::Run() {
       lock.unlock();
       CompletedCheckpoint done;
       Status status = Write(pending, &done);
-      lock.lock();
-      if (status.ok()) {
-        completed_ = pending.id;
-        consecutive_failures_ = 0;
-        last_completion_ = std::chrono::steady_clock::now();
-        job_finished_ = job_finished_ || pending.finished;
-        history_.push_back(std::move(done));
-        if (history_.size() > kHistory) history_.pop_front();
-        changed_.notify_all();
+      if (!status.ok()) {
+        Fail(pending, status.WithContext(fmt::format("writing checkpoint {}", pending.id)));
+        lock.lock();
         continue;
       }
-      lock.unlock();
-      CountFailure(pending.id,
-                   status.WithContext(fmt::format("writing checkpoint {}", pending.id)));
-      if (pending.stop || pending.finished) fail_job_(status);
       lock.lock();
+      ++num_completed_;
+      consecutive_failures_ = 0;
+      last_completion_ = std::chrono::steady_clock::now();
+      // An intermediate savepoint commits nothing: sinks hear of the next
+      // checkpoint instead.
+      if (!done.savepoint || pending.stop) completed_ = pending.id;
+      if (pending.stop) stopped_at_ = done;
+      job_finished_ = job_finished_ || pending.finished;
+      if (pending.request) pending.request->outcome = done;
+      history_.push_back(std::move(done));
+      if (history_.size() > kHistory) history_.pop_front();
+      changed_.notify_all();
       continue;
     }
     if (pending_) {
@@ -157,32 +199,33 @@ void CheckpointCoordinator::Run() {
       Pending expired = std::move(*pending_);
       pending_.reset();
       lock.unlock();
-      Status status =
-          Status::Timeout("Checkpoint {} expired before completing ({} of {} subtasks missing)",
-                          expired.id, expired.missing, subtasks_.size());
-      CountFailure(expired.id, status);
-      if (expired.stop || expired.finished) fail_job_(status);
+      Fail(expired,
+           Status::Timeout("Checkpoint {} expired before completing ({} of {} subtasks missing)",
+                           expired.id, expired.missing, subtasks_.size()));
       lock.lock();
       continue;
     }
-    if (job_finished_ || (stop_triggered && completed_ >= last_id_)) {
+    if (job_finished_ || stop_triggered_) {
+      RejectRequests(Status::Invalid("Job '{}' is {}: it takes no more checkpoints", job_name_,
+                                     job_finished_ ? "finished" : "stopping"));
       changed_.wait(lock);
       continue;
     }
     if (num_finished_ == subtasks_.size()) {
-      Trigger(false, true);
+      Trigger(true, nullptr);
       continue;
     }
-    if (stop_requested_ && !stop_triggered) {
-      stop_triggered = true;
-      Trigger(true, false);
+    if (!requests_.empty()) {
+      std::shared_ptr<Request> request = std::move(requests_.front());
+      requests_.pop_front();
+      Trigger(false, std::move(request));
       wake_sources_();
       continue;
     }
     auto next =
         std::max(last_trigger_ + settings_.interval, last_completion_ + settings_.min_pause);
-    if (now >= next && !stop_triggered) {
-      Trigger(false, false);
+    if (now >= next) {
+      Trigger(false, nullptr);
       wake_sources_();
       continue;
     }
@@ -190,13 +233,45 @@ void CheckpointCoordinator::Run() {
   }
 }
 
+Result<std::string> CheckpointCoordinator::CreateDirectory(const Pending& pending) const {
+  if (!pending.request || !pending.request->what.savepoint) {
+    return storage_.CreateCheckpointDirectory(pending.id);
+  }
+  std::string directory = fmt::format("{}/savepoint-{}-{}", pending.request->what.target_directory,
+                                      job_id_.substr(0, 6), RandomHex(12));
+  RETURN_NOT_OK(CreateDirectories(directory));
+  return directory;
+}
+
 Status CheckpointCoordinator::Write(const Pending& pending, CompletedCheckpoint* completed) {
   auto started = std::chrono::steady_clock::now();
-  ASSIGN_OR_RAISE(std::string directory, storage_.CreateCheckpointDirectory(pending.id));
+  ASSIGN_OR_RAISE(std::string directory, CreateDirectory(pending));
+  bool savepoint = pending.request && pending.request->what.savepoint;
+  Status status = WriteInto(directory, pending, savepoint, completed);
+  if (!status.ok()) {
+    if (savepoint) {
+      // A savepoint that failed leaves nothing behind.
+      std::error_code ignored;
+      std::filesystem::remove_all(directory, ignored);
+    }
+    return status;
+  }
+  spdlog::info("Job '{}': {} {} complete at {} ({} bytes, {} ms, written in {} ms)", job_name_,
+               savepoint ? "savepoint" : "checkpoint", pending.id, directory, completed->bytes,
+               completed->duration.count(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
+  return Status::OK();
+}
+
+Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pending& pending,
+                                        bool savepoint, CompletedCheckpoint* completed) {
   JobSnapshot snapshot;
   snapshot.finished = pending.finished;
   CheckpointMetadata metadata;
   metadata.id = pending.id;
+  metadata.savepoint = savepoint;
   metadata.timestamp_millis = WallClockMicros() / 1000;
   metadata.job_name = job_name_;
   int64_t bytes = 0;
@@ -231,31 +306,42 @@ Status CheckpointCoordinator::Write(const Pending& pending, CompletedCheckpoint*
     }
   }
   metadata.payload = snapshot.Encode();
-  RETURN_NOT_OK(storage_.Complete(metadata));
-  RETURN_NOT_OK(storage_.Prune(settings_.num_retained));
+  if (savepoint) {
+    RETURN_NOT_OK(CheckpointStorage::WriteMetadata(directory, metadata));
+  } else {
+    RETURN_NOT_OK(storage_.Complete(metadata));
+    RETURN_NOT_OK(storage_.Prune(settings_.num_retained));
+  }
   completed->id = pending.id;
   completed->timestamp_millis = metadata.timestamp_millis;
   completed->duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - pending.started);
   completed->bytes = bytes + static_cast<int64_t>(metadata.payload.size());
+  completed->savepoint = savepoint;
   completed->finished = pending.finished;
   completed->path = directory;
-  spdlog::info("Job '{}': checkpoint {} complete ({} bytes, {} ms, written in {} ms)", job_name_,
-               pending.id, completed->bytes, completed->duration.count(),
-               std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - started)
-                   .count());
   return Status::OK();
 }
 
-void CheckpointCoordinator::CountFailure(int64_t id, const Status& status) {
+void CheckpointCoordinator::Fail(const Pending& pending, const Status& status) {
+  bool savepoint = pending.request && pending.request->what.savepoint;
+  spdlog::warn("Job '{}': {} {} failed: {}", job_name_, savepoint ? "savepoint" : "checkpoint",
+               pending.id, status.message());
   int failures = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    failures = ++consecutive_failures_;
+    ++num_failed_;
+    if (pending.request) {
+      pending.request->outcome = status;
+      changed_.notify_all();
+    } else {
+      failures = ++consecutive_failures_;
+    }
   }
-  spdlog::warn("Job '{}': checkpoint {} failed: {}", job_name_, id, status.message());
-  if (failures > settings_.tolerable_failures) {
+  // The sources of a stop have ended; the final checkpoint is the last.
+  if (pending.stop || pending.finished) {
+    fail_job_(status);
+  } else if (failures > settings_.tolerable_failures) {
     fail_job_(Status::Aborted(
         "Exceeded checkpoint tolerable failure threshold ({} failed in a row, "
         "'execution.checkpointing.tolerable-failed-checkpoints' = {}); the last: {}",

@@ -51,6 +51,7 @@ Result<CheckpointSettings> CheckpointSettings::FromConfig(const Configuration& c
   settings.directory = LocalPath(config.GetString("state.checkpoints.dir", ""));
   ASSIGN_OR_RAISE(settings.num_retained,
                   IntAtLeast(config, "state.checkpoints.num-retained", 1, 1));
+  settings.savepoint_directory = LocalPath(config.GetString("state.savepoints.dir", ""));
   settings.savepoint_path = LocalPath(config.GetString("execution.savepoint.path", ""));
   ASSIGN_OR_RAISE(settings.allow_non_restored_state,
                   config.GetBool("execution.savepoint.ignore-unclaimed-state", false));

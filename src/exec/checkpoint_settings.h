@@ -17,6 +17,7 @@ namespace tiangong {
 ///   execution.checkpointing.tolerable-failed-checkpoints   default 0
 ///   state.checkpoints.dir                         required with an interval
 ///   state.checkpoints.num-retained                default 1
+///   state.savepoints.dir                          default target of savepoints
 ///   execution.savepoint.path                      restore from this savepoint
 ///   execution.savepoint.ignore-unclaimed-state    default false (the CLI's
 ///                                                 --allow-non-restored-state)
@@ -30,6 +31,7 @@ struct CheckpointSettings {
   int tolerable_failures = 0;
   std::string directory;
   int num_retained = 1;
+  std::string savepoint_directory;
   std::string savepoint_path;
   bool allow_non_restored_state = false;
 

@@ -6,26 +6,28 @@
 namespace tiangong {
 
 ExchangeOutput::ExchangeOutput(sql::Distribution distribution, std::vector<Channel*> targets,
-                               std::vector<int> keys, int subtask_index)
+                               std::vector<int> keys, int subtask_index,
+                               std::atomic<int64_t>* backpressured_micros)
     : distribution_(distribution),
       targets_(std::move(targets)),
       keys_(std::move(keys)),
       // Start round-robin at a different place in every subtask.
-      next_target_(static_cast<size_t>(subtask_index)) {}
+      next_target_(static_cast<size_t>(subtask_index)),
+      backpressured_micros_(backpressured_micros) {}
 
 Status ExchangeOutput::Emit(Batch batch) {
   if (batch.empty()) return Status::OK();
   switch (distribution_) {
     case sql::Distribution::kForward:
     case sql::Distribution::kSingleton:
-      return targets_[0]->Push(std::move(batch));
+      return targets_[0]->Push(std::move(batch), backpressured_micros_);
     case sql::Distribution::kRebalance: {
       Channel* target = targets_[next_target_ % targets_.size()];
       ++next_target_;
-      return target->Push(std::move(batch));
+      return target->Push(std::move(batch), backpressured_micros_);
     }
     case sql::Distribution::kBroadcast:
-      for (Channel* target : targets_) RETURN_NOT_OK(target->Push(batch));
+      for (Channel* target : targets_) RETURN_NOT_OK(target->Push(batch, backpressured_micros_));
       return Status::OK();
     case sql::Distribution::kHash:
       return EmitHashed(batch);
@@ -45,31 +47,32 @@ Status ExchangeOutput::EmitHashed(const Batch& batch) {
   for (size_t t = 0; t < targets_.size(); ++t) {
     if (rows[t].empty()) continue;
     if (rows[t].size() == batch.num_rows()) {
-      RETURN_NOT_OK(targets_[t]->Push(batch));
+      RETURN_NOT_OK(targets_[t]->Push(batch, backpressured_micros_));
     } else {
-      RETURN_NOT_OK(targets_[t]->Push(batch.Gather(rows[t].data(), rows[t].size())));
+      RETURN_NOT_OK(targets_[t]->Push(batch.Gather(rows[t].data(), rows[t].size()),
+                                       backpressured_micros_));
     }
   }
   return Status::OK();
 }
 
 Status ExchangeOutput::EmitWatermark(Watermark watermark) {
-  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(watermark));
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(watermark, backpressured_micros_));
   return Status::OK();
 }
 
 Status ExchangeOutput::EmitWatermarkStatus(WatermarkStatus status) {
-  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(status));
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(status, backpressured_micros_));
   return Status::OK();
 }
 
 Status ExchangeOutput::EmitBarrier(CheckpointBarrier barrier) {
-  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(barrier));
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(barrier, backpressured_micros_));
   return Status::OK();
 }
 
 Status ExchangeOutput::Finish() {
-  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(EndOfInput{}));
+  for (Channel* target : targets_) RETURN_NOT_OK(target->Push(EndOfInput{}, backpressured_micros_));
   return Status::OK();
 }
 

@@ -15,8 +15,11 @@ class ExchangeOutput final : public Output {
  public:
   /// `targets[j]` is this subtask's channel into downstream subtask j (a single
   /// target for forward exchanges). `keys` are the hash distribution's columns.
+  /// Time spent waiting for room in a full channel adds to
+  /// `backpressured_micros` (may be null).
   ExchangeOutput(sql::Distribution distribution, std::vector<Channel*> targets,
-                 std::vector<int> keys, int subtask_index);
+                 std::vector<int> keys, int subtask_index,
+                 std::atomic<int64_t>* backpressured_micros = nullptr);
 
   Status Emit(Batch batch) override;
   Status EmitWatermark(Watermark watermark) override;
@@ -31,6 +34,7 @@ class ExchangeOutput final : public Output {
   std::vector<Channel*> targets_;  // not owned
   std::vector<int> keys_;
   size_t next_target_;
+  std::atomic<int64_t>* backpressured_micros_;  // not owned
 };
 
 /// Hash of the encoded key columns of every row (see types/key_encoder.h), the

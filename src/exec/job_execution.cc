@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/clock.h"
+#include "common/random.h"
 #include "exec/calc_operator.h"
 #include "exec/correlate_operator.h"
 #include "exec/exchange_output.h"
@@ -46,6 +47,8 @@ struct JobExecution::Subtask {
   ConnectorMetrics source_metrics;
   ConnectorMetrics sink_metrics;
   TaskMetrics task_metrics;
+  /// One per operator of the stage.
+  std::unique_ptr<OperatorMetrics[]> operator_metrics;
   bool ends_in_sink = false;
 };
 
@@ -75,6 +78,7 @@ class NoOutput final : public Output {
 Result<std::unique_ptr<JobExecution>> JobExecution::Start(const sql::PlannedJob& job,
                                                           ExecutionOptions options) {
   std::unique_ptr<JobExecution> execution(new JobExecution());
+  execution->job_id_ = RandomHex(32);
   execution->options_ = std::move(options);
   RETURN_NOT_OK(execution->Prepare(job));
   execution->Launch();
@@ -167,6 +171,7 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
       subtask->splits = std::move(assigned[i]);
       subtask->ends_in_sink =
           !stage.operators.empty() && stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
+      subtask->operator_metrics = std::make_unique<OperatorMetrics[]>(stage.operators.size());
       RETURN_NOT_OK(AssignRestoredState(subtask.get()));
       subtasks_.push_back(std::move(subtask));
     }
@@ -295,7 +300,7 @@ void JobExecution::StartCoordinator() {
                                          subtask->stage->parallelism});
   }
   coordinator_ = std::make_unique<CheckpointCoordinator>(
-      job_name_, checkpoints_, std::move(identities), restored_id_,
+      job_id_, job_name_, checkpoints_, std::move(identities), restored_id_,
       [this](const Status& status) { RecordFailure(status); },
       [this] {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -306,6 +311,7 @@ void JobExecution::StartCoordinator() {
 
 void JobExecution::Launch() {
   started_ = std::chrono::steady_clock::now();
+  start_millis_ = WallClockMicros() / 1000;
   if (checkpoints_.enabled()) StartCoordinator();
   for (auto& subtask : subtasks_) {
     threads_.emplace_back([this, raw = subtask.get()] { RunSubtask(raw); });
@@ -414,9 +420,11 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
       }
     }
     tail = std::make_unique<ExchangeOutput>(stage.distribution, std::move(targets), stage.keys,
-                                            subtask->index);
+                                            subtask->index,
+                                            &subtask->task_metrics.backpressured_micros);
   }
-  return std::make_unique<OperatorChain>(std::move(operators), std::move(tail));
+  return std::make_unique<OperatorChain>(std::move(operators), std::move(tail),
+                                         subtask->operator_metrics.get());
 }
 
 Status JobExecution::RunSubtaskBody(Subtask* subtask) {
@@ -751,12 +759,18 @@ Result<JobSummary> JobExecution::Wait() {
   for (std::thread& thread : threads_) thread.join();
   joined_ = true;
   RemoveStateDirectory();
+  duration_millis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started_)
+                         .count();
   bool stopped_at_checkpoint = false;
+  std::optional<CompletedCheckpoint> stopped_at;
   if (coordinator_) {
     coordinator_->Shutdown();
+    stopped_at = coordinator_->stopped_at();
     stopped_at_checkpoint = !coordinator_->job_finished();
-    if (coordinator_->job_finished()) {
-      // A finished job's checkpoints are of no further use: its next run starts afresh.
+    if (coordinator_->job_finished() || (stopped_at && stopped_at->savepoint)) {
+      // The checkpoints of a job that finished, or that stopped with a
+      // savepoint (from which it resumes), are of no further use.
       std::error_code error;
       std::filesystem::remove_all(coordinator_->storage().job_directory(), error);
     }
@@ -764,12 +778,17 @@ Result<JobSummary> JobExecution::Wait() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.ok()) {
+      state_ = JobState::kFailed;
       return Status(failure_.code(),
                     fmt::format("Job '{}' failed: {}", job_name_, failure_.message()));
     }
   }
-  if (cancellation_.cancelled()) return Status::Cancelled("Job '{}' was cancelled", job_name_);
+  if (cancellation_.cancelled()) {
+    state_ = JobState::kCanceled;
+    return Status::Cancelled("Job '{}' was cancelled", job_name_);
+  }
   JobSummary summary;
+  if (stopped_at && stopped_at->savepoint) summary.savepoint_path = stopped_at->path;
   for (const auto& subtask : subtasks_) {
     summary.records_in += subtask->source_metrics.records.load();
     summary.records_skipped += subtask->source_metrics.records_skipped.load();
@@ -779,7 +798,76 @@ Result<JobSummary> JobExecution::Wait() {
   summary.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started_);
   summary.stopped = stop_requested() || stopped_at_checkpoint;
+  state_ = summary.stopped ? JobState::kStopped : JobState::kFinished;
   return summary;
+}
+
+Result<CompletedCheckpoint> JobExecution::TriggerCheckpoint(CheckpointRequest request) {
+  if (!coordinator_) {
+    return Status::Invalid(
+        "Job '{}' takes no checkpoints: savepoints and checkpoints on request need "
+        "'execution.checkpointing.interval'{}",
+        job_name_, checkpoints_.directory.empty() ? " and 'state.checkpoints.dir'" : "");
+  }
+  if (request.savepoint && request.target_directory.empty()) {
+    request.target_directory = checkpoints_.savepoint_directory;
+    if (request.target_directory.empty()) {
+      return Status::Invalid(
+          "Job '{}': no directory for the savepoint; give one or set 'state.savepoints.dir'",
+          job_name_);
+    }
+  }
+  return coordinator_->TriggerAndWait(std::move(request));
+}
+
+JobReport JobExecution::Report() const {
+  JobReport report;
+  report.id = job_id_;
+  report.name = job_name_;
+  report.state = state_.load();
+  report.start_millis = start_millis_;
+  report.duration_millis = report.state == JobState::kRunning
+                               ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now() - started_)
+                                     .count()
+                               : duration_millis_.load();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!failure_.ok()) report.failure = failure_.message();
+  }
+  for (const auto& subtask : subtasks_) {
+    const Stage& stage = *subtask->stage;
+    SubtaskReport& entry = report.subtasks.emplace_back();
+    entry.stage = stage.name;
+    entry.stage_id = stage.id;
+    entry.subtask = subtask->index;
+    entry.parallelism = stage.parallelism;
+    int64_t watermark = subtask->task_metrics.input_watermark.load(std::memory_order_relaxed);
+    if (watermark != kMinWatermark && watermark != kMaxWatermark) entry.watermark = watermark;
+    entry.backpressured_micros = subtask->task_metrics.backpressured_micros.load();
+    entry.late_records_dropped = subtask->task_metrics.late_records_dropped.load();
+    const std::vector<std::string>& ids = identities_[stage.id];
+    size_t first = stage.source ? 1 : 0;
+    if (stage.source) {
+      OperatorInstanceReport& source = entry.operators.emplace_back();
+      source.id = ids[0];
+      source.records_out = subtask->source_metrics.records.load();
+      source.bytes_in = subtask->source_metrics.bytes.load();
+      source.records_skipped = subtask->source_metrics.records_skipped.load();
+    }
+    for (size_t i = 0; i < stage.operators.size(); ++i) {
+      OperatorInstanceReport& op = entry.operators.emplace_back();
+      op.id = ids[first + i];
+      op.records_in = subtask->operator_metrics[i].records_in.load();
+      op.records_out = subtask->operator_metrics[i].records_out.load();
+      if (stage.operators[i]->kind() == sql::PlanNodeKind::kSink) {
+        op.records_out = subtask->sink_metrics.records.load();
+        op.bytes_out = subtask->sink_metrics.bytes.load();
+      }
+    }
+  }
+  if (coordinator_) report.checkpoints = coordinator_->stats();
+  return report;
 }
 
 }  // namespace tiangong

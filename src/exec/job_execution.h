@@ -14,6 +14,7 @@
 #include "exec/checkpoint_coordinator.h"
 #include "exec/checkpoint_settings.h"
 #include "exec/job_graph.h"
+#include "exec/job_report.h"
 #include "exec/job_snapshot.h"
 #include "exec/operator.h"
 #include "sql/session.h"
@@ -39,6 +40,8 @@ struct JobSummary {
   std::chrono::milliseconds duration{0};
   /// True when the job ended because Stop() was called, not because its input ended.
   bool stopped = false;
+  /// The savepoint the job stopped with, if it did.
+  std::string savepoint_path;
 };
 
 /// A running job: one thread per parallel subtask of each stage, connected by
@@ -55,8 +58,13 @@ struct JobSummary {
 /// and ends without draining (the next run continues from it); a job whose
 /// input ended takes a final checkpoint for its sinks to commit on, and its
 /// checkpoints are deleted.
-/// Thread-safety: Stop() and Cancel() may be called from any thread (and from a
-/// signal-watching thread); Wait() from one.
+/// TriggerCheckpoint() takes a checkpoint or savepoint on request (and with
+/// `stop`, a stop with savepoint, after which the job's checkpoints are
+/// deleted as a finished job's are: the savepoint is how it resumes).
+///
+/// Thread-safety: Stop(), Cancel(), TriggerCheckpoint() and Report() may be
+/// called from any thread (Stop and Cancel also from a signal-watching
+/// thread); Wait() from one.
 class JobExecution {
  public:
   static Result<std::unique_ptr<JobExecution>> Start(const sql::PlannedJob& job,
@@ -67,8 +75,15 @@ class JobExecution {
   Result<JobSummary> Wait();
   void Stop();
   void Cancel();
+  /// Takes a checkpoint or savepoint (into `request.target_directory`, else
+  /// 'state.savepoints.dir') and waits until it completes.
+  Result<CompletedCheckpoint> TriggerCheckpoint(CheckpointRequest request);
+  /// Counters of every operator instance, checkpoint figures and state.
+  JobReport Report() const;
 
   const std::string& name() const { return job_name_; }
+  /// A random 32-digit hexadecimal id, unique to this run.
+  const std::string& id() const { return job_id_; }
   /// True once Wait() has returned.
   bool joined() const { return joined_; }
 
@@ -114,6 +129,7 @@ class JobExecution {
   void RemoveStateDirectory();
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
 
+  std::string job_id_;
   std::string job_name_;
   ExecutionOptions options_;
   /// 'tiangong.exec.batch-size': rows per batch sources aim for.
@@ -145,8 +161,11 @@ class JobExecution {
   int64_t restored_id_ = 0;
   std::vector<std::thread> threads_;
   std::chrono::steady_clock::time_point started_;
+  int64_t start_millis_ = 0;
+  std::atomic<JobState> state_{JobState::kRunning};
+  std::atomic<int64_t> duration_millis_{0};  // set when the job ended
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   Status failure_;  // GUARDED_BY(mutex_)
   bool joined_ = false;

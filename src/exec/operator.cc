@@ -4,41 +4,69 @@
 
 namespace tiangong {
 
-// The output of operator i: forwards into operator i + 1.
+// The output of operator i: counts its rows and forwards them into operator
+// i + 1, or (for the last operator) to the chain's tail.
 class OperatorChain::Link final : public Output {
  public:
-  Link(Operator* next, Output* next_output) : next_(next), next_output_(next_output) {}
-  Status Emit(Batch batch) override { return next_->ProcessBatch(std::move(batch), next_output_); }
+  Link(Operator* next, Output* next_output, OperatorMetrics* out_metrics,
+       OperatorMetrics* next_metrics)
+      : next_(next),
+        next_output_(next_output),
+        out_metrics_(out_metrics),
+        next_metrics_(next_metrics) {}
+
+  Status Emit(Batch batch) override {
+    auto rows = static_cast<int64_t>(batch.num_rows());
+    if (out_metrics_ != nullptr) out_metrics_->records_out.fetch_add(rows, std::memory_order_relaxed);
+    if (next_ == nullptr) return next_output_->Emit(std::move(batch));
+    if (next_metrics_ != nullptr) {
+      next_metrics_->records_in.fetch_add(rows, std::memory_order_relaxed);
+    }
+    return next_->ProcessBatch(std::move(batch), next_output_);
+  }
   Status EmitWatermark(Watermark watermark) override {
+    if (next_ == nullptr) return next_output_->EmitWatermark(watermark);
     return next_->ProcessWatermark(watermark, next_output_);
   }
-  Status Finish() override { return next_->Finish(next_output_); }
+  Status EmitWatermarkStatus(WatermarkStatus status) override {
+    return next_ == nullptr ? next_output_->EmitWatermarkStatus(status) : Status::OK();
+  }
+  Status EmitBarrier(CheckpointBarrier barrier) override {
+    return next_ == nullptr ? next_output_->EmitBarrier(barrier) : Status::OK();
+  }
+  Status Finish() override {
+    if (next_ == nullptr) return next_output_->Finish();
+    return next_->Finish(next_output_);
+  }
 
  private:
-  Operator* next_;
+  Operator* next_;                  // null: next_output_ is the chain's tail
   Output* next_output_;
+  OperatorMetrics* out_metrics_;   // may be null
+  OperatorMetrics* next_metrics_;  // may be null
 };
 
 OperatorChain::OperatorChain(std::vector<std::unique_ptr<Operator>> operators,
-                             std::unique_ptr<Output> tail)
-    : operators_(std::move(operators)), tail_(std::move(tail)) {
+                             std::unique_ptr<Output> tail, OperatorMetrics* metrics)
+    : operators_(std::move(operators)), tail_(std::move(tail)), metrics_(metrics) {
   // Build from the end so each link knows the output of the operator it feeds.
-  links_.resize(operators_.empty() ? 0 : operators_.size() - 1);
+  links_.resize(operators_.size());
+  auto metrics_of = [&](size_t i) { return metrics_ == nullptr ? nullptr : &metrics_[i]; };
   Output* downstream = tail_.get();
-  for (size_t i = operators_.size(); i-- > 1;) {
-    links_[i - 1] = std::make_unique<Link>(operators_[i].get(), downstream);
-    downstream = links_[i - 1].get();
+  for (size_t i = operators_.size(); i-- > 0;) {
+    bool last = i + 1 == operators_.size();
+    links_[i] = std::make_unique<Link>(last ? nullptr : operators_[i + 1].get(), downstream,
+                                       metrics_of(i), last ? nullptr : metrics_of(i + 1));
+    downstream = links_[i].get();
   }
 }
 
 OperatorChain::~OperatorChain() = default;
 
-Output* OperatorChain::OutputOf(size_t i) {
-  if (i + 1 < operators_.size()) return links_[i].get();
-  return tail_.get();
-}
+Output* OperatorChain::OutputOf(size_t i) { return links_[i].get(); }
 
 Status OperatorChain::Open(const OperatorContext& context) {
+  task_metrics_ = context.metrics;
   for (size_t i = 0; i < operators_.size(); ++i) {
     // Each operator's state gets a directory of its own.
     OperatorContext own = context;
@@ -53,13 +81,19 @@ Status OperatorChain::Open(const OperatorContext& context) {
 
 Status OperatorChain::Process(Batch batch, int input) {
   if (operators_.empty()) return tail_->Emit(std::move(batch));
-  return operators_[0]->ProcessInputBatch(input, std::move(batch),
-                                          links_.empty() ? tail_.get() : links_[0].get());
+  if (metrics_ != nullptr) {
+    metrics_[0].records_in.fetch_add(static_cast<int64_t>(batch.num_rows()),
+                                     std::memory_order_relaxed);
+  }
+  return operators_[0]->ProcessInputBatch(input, std::move(batch), links_[0].get());
 }
 
 Status OperatorChain::ProcessWatermark(Watermark watermark) {
+  if (task_metrics_ != nullptr) {
+    task_metrics_->input_watermark.store(watermark.timestamp, std::memory_order_relaxed);
+  }
   if (operators_.empty()) return tail_->EmitWatermark(watermark);
-  return operators_[0]->ProcessWatermark(watermark, links_.empty() ? tail_.get() : links_[0].get());
+  return operators_[0]->ProcessWatermark(watermark, links_[0].get());
 }
 
 Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
@@ -112,7 +146,7 @@ Status OperatorChain::NotifyCheckpointComplete(int64_t checkpoint_id) {
 
 Status OperatorChain::Finish() {
   if (operators_.empty()) return tail_->Finish();
-  return operators_[0]->Finish(links_.empty() ? tail_.get() : links_[0].get());
+  return operators_[0]->Finish(links_[0].get());
 }
 
 Status OperatorChain::Close() {

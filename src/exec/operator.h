@@ -36,6 +36,16 @@ class Output {
 struct TaskMetrics {
   /// Rows that arrived after the watermark had passed their window (dropped).
   std::atomic<int64_t> late_records_dropped{0};
+  /// The newest watermark the subtask's operators received.
+  std::atomic<int64_t> input_watermark{kMinWatermark};
+  /// Time spent waiting for room in full output channels.
+  std::atomic<int64_t> backpressured_micros{0};
+};
+
+/// Rows into and out of one operator instance (counted by its chain).
+struct OperatorMetrics {
+  std::atomic<int64_t> records_in{0};
+  std::atomic<int64_t> records_out{0};
 };
 
 /// Facts about the subtask an operator instance runs in.
@@ -93,7 +103,10 @@ class Operator {
 /// the last feeding `tail`.
 class OperatorChain {
  public:
-  OperatorChain(std::vector<std::unique_ptr<Operator>> operators, std::unique_ptr<Output> tail);
+  /// `metrics`, when given, has one entry per operator; the chain counts the
+  /// rows into and out of each.
+  OperatorChain(std::vector<std::unique_ptr<Operator>> operators, std::unique_ptr<Output> tail,
+                OperatorMetrics* metrics = nullptr);
   ~OperatorChain();
 
   Status Open(const OperatorContext& context);
@@ -124,7 +137,10 @@ class OperatorChain {
 
   std::vector<std::unique_ptr<Operator>> operators_;
   std::unique_ptr<Output> tail_;
-  std::vector<std::unique_ptr<Link>> links_;  // links_[i] feeds operators_[i + 1]
+  /// links_[i] is operator i's output: it feeds operator i + 1, or the tail.
+  std::vector<std::unique_ptr<Link>> links_;
+  OperatorMetrics* metrics_;       // not owned; may be null
+  TaskMetrics* task_metrics_ = nullptr;  // not owned; from Open
 
   Status SnapshotOperators(int64_t checkpoint_id, std::vector<OperatorSnapshot>* snapshots);
   /// Where operator i's output goes.

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <set>
 #include <unordered_map>
 
@@ -14,6 +13,7 @@
 #include "common/byte_io.h"
 #include "common/clock.h"
 #include "common/files.h"
+#include "common/random.h"
 #include "common/strings.h"
 #include "connectors/filesystem/filesystem_options.h"
 #include "connectors/filesystem/partition_commit_tracker.h"
@@ -27,18 +27,6 @@ namespace fs = std::filesystem;
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 constexpr size_t kFileBuffer = 1 << 20;
-
-std::string RandomUuid() {
-  std::random_device device;
-  std::mt19937_64 random(device() ^ (static_cast<uint64_t>(device()) << 32));
-  uint64_t high = random();
-  uint64_t low = random();
-  // Version 4, variant 1.
-  high = (high & ~0xF000ULL) | 0x4000ULL;
-  low = (low & ~(0xC000ULL << 48)) | (0x8000ULL << 48);
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xFFFF,
-                     high & 0xFFFF, low >> 48, low & 0xFFFFFFFFFFFFULL);
-}
 
 // Writes part files, one open file per partition directory ('bucket'); a file
 // is hidden ('.part-...inprogress') while it is being written and gets its
