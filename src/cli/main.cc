@@ -1,5 +1,6 @@
 // The `tiangong` command: runs, explains and validates Flink SQL scripts on the
-// native engine.
+// native engine, and controls the jobs it runs (status, checkpoints,
+// savepoints, stop, cancel) through their control endpoints.
 
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/job_commands.h"
 #include "cli/script_runner.h"
 
 namespace tiangong {
@@ -70,6 +72,13 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// Prints a failed command's error; the exit code.
+int Report(const Status& status) {
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "[ERROR] %s\n", status.ToString().c_str());
+  return 1;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Tiangong: a real-time data platform that runs Flink SQL natively"};
   app.set_version_flag("--version", kVersion);
@@ -92,15 +101,67 @@ int Main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand(
       "validate", "Parse and plan a script without running it; exit 1 with the first error");
   for (CLI::App* command : {run, explain, validate}) add_common(command);
+  std::string from_savepoint;
+  bool allow_non_restored_state = false;
+  run->add_option("-s,--from-savepoint", from_savepoint,
+                  "Restore the jobs from this savepoint or checkpoint (execution.savepoint.path)");
+  run->add_flag("-n,--allow-non-restored-state", allow_non_restored_state,
+                "Start even if the savepoint has state no operator of the job claims");
+
+  // Commands that control running jobs; <job> is an id, an id prefix or a name.
+  std::string job;
+  std::string directory;
+  bool as_json = false;
+  bool with_savepoint = false;
+  auto add_job = [&](CLI::App* command) {
+    command->add_option("job", job, "The job: its id, an id prefix or its name")->required();
+  };
+  CLI::App* list = app.add_subcommand("list", "List the jobs running on this machine");
+  CLI::App* status = app.add_subcommand(
+      "status", "Show a job's state, record counts per subtask and latest checkpoints");
+  status->add_flag("--json", as_json, "Print the control endpoint's JSON");
+  CLI::App* metrics =
+      app.add_subcommand("metrics", "Print the metrics of a job's process (Prometheus text)");
+  CLI::App* checkpoint = app.add_subcommand("checkpoint", "Take a checkpoint of a job now");
+  CLI::App* savepoint = app.add_subcommand("savepoint", "Take a savepoint of a running job");
+  add_job(savepoint);
+  savepoint->add_option("directory", directory,
+                        "Where to create the savepoint (default: 'state.savepoints.dir')");
+  CLI::App* stop = app.add_subcommand(
+      "stop", "Stop a job: with --savepoint, at a savepoint it can be restored from");
+  stop->add_flag("--savepoint", with_savepoint, "Take a savepoint and stop at it");
+  stop->add_option("-p,--savepoint-path", directory,
+                   "Where to create the savepoint (implies --savepoint)");
+  CLI::App* cancel = app.add_subcommand("cancel", "Cancel a job");
+  for (CLI::App* command : {status, metrics, checkpoint, stop, cancel}) add_job(command);
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
 
+  JobRegistry registry = JobRegistry::Default();
+  if (list->parsed()) return Report(ListJobs(registry, stdout));
+  if (status->parsed()) return Report(PrintJobStatus(registry, job, as_json, stdout));
+  if (metrics->parsed()) return Report(PrintJobMetrics(registry, job, stdout));
+  if (checkpoint->parsed()) return Report(TriggerJobCheckpoint(registry, job, stdout));
+  if (savepoint->parsed()) return Report(TriggerJobSavepoint(registry, job, directory, stdout));
+  if (stop->parsed()) {
+    return Report(StopJob(registry, job, with_savepoint || !directory.empty(), directory, stdout));
+  }
+  if (cancel->parsed()) return Report(CancelJob(registry, job, stdout));
+
   ScriptOptions options;
   options.verbose = verbose;
   options.mode = run->parsed() ? ScriptMode::kRun
                                : (explain->parsed() ? ScriptMode::kExplain : ScriptMode::kValidate);
+  if (run->parsed()) {
+    options.serve_control_endpoint = true;
+    options.registry = registry;
+  }
+  if (!from_savepoint.empty()) options.config.Set("execution.savepoint.path", from_savepoint);
+  if (allow_non_restored_state) {
+    options.config.Set("execution.savepoint.ignore-unclaimed-state", "true");
+  }
   for (const std::string& definition : definitions) {
     size_t equals = definition.find('=');
     if (equals == std::string::npos || equals == 0) {
@@ -118,15 +179,12 @@ int Main(int argc, char** argv) {
     return 1;
   }
   ScriptRunner runner(std::move(options));
-  Status status;
+  Status outcome;
   {
     SignalWatcher watcher(&runner);
-    status = runner.Run(*script);
+    outcome = runner.Run(*script);
   }
-  if (!status.ok()) {
-    std::fprintf(stderr, "[ERROR] %s\n", status.ToString().c_str());
-    return 1;
-  }
+  if (!outcome.ok()) return Report(outcome);
   if (validate->parsed()) std::fprintf(stderr, "The script is valid.\n");
   return 0;
 }

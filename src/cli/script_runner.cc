@@ -1,9 +1,14 @@
 #include "cli/script_runner.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "cli/script_variables.h"
 #include "cli/tableau_sink.h"
+#include "common/random.h"
 #include "connectors/builtin_connectors.h"
 #include "functions/function_registry.h"
 #include "sql/parser.h"
@@ -27,6 +32,12 @@ ScriptRunner::ScriptRunner(ScriptOptions options) : options_(std::move(options))
       return MakeTableauSink(schema, batch_mode, out);
     };
   }
+}
+
+ScriptRunner::~ScriptRunner() {
+  if (!options_.registry) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& execution : running_) options_.registry->Unregister(execution->id());
 }
 
 Status ScriptRunner::Run(std::string_view script) {
@@ -91,22 +102,65 @@ Status ScriptRunner::RunJob(const sql::PlannedJob& job) {
     if (stopping_) execution->Stop();
     running_.push_back(std::move(execution));
   }
+  RETURN_NOT_OK(ServeControl(job, raw));
   // A SELECT prints its rows before the next statement runs.
   if (job.is_query || job.dml_sync) return WaitForJob(raw);
   return Status::OK();
 }
 
+Status ScriptRunner::ServeControl(const sql::PlannedJob& job, JobExecution* execution) {
+  if (!options_.serve_control_endpoint) return Status::OK();
+  ASSIGN_OR_RAISE(bool enabled, job.config.GetBool("tiangong.control.enabled", true));
+  if (!enabled) return Status::OK();
+  if (!control_) {
+    ASSIGN_OR_RAISE(int64_t port, job.config.GetInt("tiangong.control.port", 0));
+    if (port < 0 || port > 65535) {
+      return Status::Invalid(
+          "'tiangong.control.port' must be a port number (0: any free one), not {}", port);
+    }
+    // The platform hands its child processes the token it will use.
+    const char* token = std::getenv("TIANGONG_CONTROL_TOKEN");
+    control_token_ = token != nullptr && *token != '\0' ? token : RandomHex(32);
+    ASSIGN_OR_RAISE(control_, ControlServer::Start(
+                                  job.config.GetString("tiangong.control.address", "127.0.0.1"),
+                                  static_cast<int>(port), control_token_));
+  }
+  control_->AddJob(execution);
+  if (options_.verbose) {
+    std::fprintf(options_.log, "Job '%s' has id %s; control endpoint http://%s:%d/jobs/%s\n",
+                 execution->name().c_str(), execution->id().c_str(), control_->address().c_str(),
+                 control_->port(), execution->id().c_str());
+  }
+  if (!options_.registry) return Status::OK();
+  RegisteredJob entry{execution->id(),
+                      execution->name(),
+                      getpid(),
+                      control_->address(),
+                      control_->port(),
+                      control_token_,
+                      execution->Report().start_millis};
+  Status registered = options_.registry->Register(entry);
+  if (!registered.ok()) {
+    std::fprintf(options_.log, "[WARN] %s: the CLI cannot find job '%s'\n",
+                 registered.message().c_str(), execution->name().c_str());
+  }
+  return Status::OK();
+}
+
 Status ScriptRunner::WaitForJob(JobExecution* execution) {
   Result<JobSummary> summary = execution->Wait();
+  if (options_.registry) options_.registry->Unregister(execution->id());
   if (!summary.ok()) return summary.status();
   summaries_.push_back(*summary);
   std::string late;
   if (summary->late_records_dropped > 0) {
     late = fmt::format(", {} late records dropped", summary->late_records_dropped);
   }
+  std::string ended = summary->stopped ? "stopped" : "finished";
+  if (!summary->savepoint_path.empty()) ended += " with savepoint " + summary->savepoint_path;
   std::fprintf(options_.log,
                "Job '%s' %s in %.3f s: %lld records in, %lld records out, %lld records skipped%s\n",
-               execution->name().c_str(), summary->stopped ? "stopped" : "finished",
+               execution->name().c_str(), ended.c_str(),
                static_cast<double>(summary->duration.count()) / 1000.0,
                static_cast<long long>(summary->records_in),
                static_cast<long long>(summary->records_out),

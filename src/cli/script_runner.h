@@ -5,12 +5,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/configuration.h"
 #include "common/result.h"
+#include "control/control_server.h"
+#include "control/job_registry.h"
 #include "exec/job_execution.h"
 #include "sql/plan.h"
 
@@ -33,6 +36,11 @@ struct ScriptOptions {
   /// Progress, statement confirmations and job summaries.
   std::FILE* log = stderr;
   bool verbose = false;
+  /// Serve the jobs' control endpoint and register them in `registry` (the
+  /// `tiangong run` command does; 'tiangong.control.enabled' = 'false' turns
+  /// it off).
+  bool serve_control_endpoint = false;
+  std::optional<JobRegistry> registry;
   /// Where SELECT results go; the default prints them as a table to `out`.
   std::function<std::shared_ptr<const TableSink>(const sql::PlanSchema&, bool batch_mode)>
       collect_sink;
@@ -47,6 +55,8 @@ struct ScriptOptions {
 class ScriptRunner {
  public:
   explicit ScriptRunner(ScriptOptions options);
+  /// Unregisters the jobs still registered.
+  ~ScriptRunner();
 
   /// The first error: a statement that does not parse or plan, or a job failure.
   Status Run(std::string_view script);
@@ -61,12 +71,17 @@ class ScriptRunner {
   Status RunJob(const sql::PlannedJob& job);
   Status WaitForJob(JobExecution* execution);
   Status WaitForAll();
+  /// Starts the control endpoint (once) and registers `execution` with it.
+  Status ServeControl(const sql::PlannedJob& job, JobExecution* execution);
 
   ScriptOptions options_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<JobExecution>> running_;  // GUARDED_BY(mutex_)
   bool stopping_ = false;                               // GUARDED_BY(mutex_)
   std::vector<JobSummary> summaries_;
+  /// Declared after the jobs: it stops serving before they are destroyed.
+  std::unique_ptr<ControlServer> control_;
+  std::string control_token_;
 };
 
 }  // namespace tiangong

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "control/report_format.h"
@@ -145,12 +145,12 @@ struct ControlServer::Impl {
       }
       Reply(response, 200, json{{"jobs", std::move(jobs)}});
     });
-    server.Get(R"(/jobs/([^/]+))", [this](const httplib::Request& request,
-                                          httplib::Response& response) {
-      WithJob(request, response, false, [&](JobExecution& job, const json&) {
-        Reply(response, 200, JobReportJson(job.Report(), WallClockMicros() / 1000));
-      });
-    });
+    server.Get(R"(/jobs/([^/]+))",
+               [this](const httplib::Request& request, httplib::Response& response) {
+                 WithJob(request, response, false, [&](JobExecution& job, const json&) {
+                   Reply(response, 200, JobReportJson(job.Report(), WallClockMicros() / 1000));
+                 });
+               });
     server.Get(R"(/jobs/([^/]+)/checkpoints)", [this](const httplib::Request& request,
                                                       httplib::Response& response) {
       WithJob(request, response, false, [&](JobExecution& job, const json&) {
@@ -162,36 +162,36 @@ struct ControlServer::Impl {
         Reply(response, 200, CheckpointStatsJson(*report.checkpoints));
       });
     });
-    server.Post(R"(/jobs/([^/]+)/checkpoints)", [this](const httplib::Request& request,
-                                                       httplib::Response& response) {
-      WithJob(request, response, true, [&](JobExecution& job, const json&) {
-        Trigger(job, CheckpointRequest{}, response);
-      });
-    });
-    server.Post(R"(/jobs/([^/]+)/savepoints)", [this](const httplib::Request& request,
-                                                      httplib::Response& response) {
-      WithJob(request, response, true, [&](JobExecution& job, const json& body) {
-        Trigger(job, SavepointRequest(body, false), response);
-      });
-    });
-    server.Post(R"(/jobs/([^/]+)/stop)", [this](const httplib::Request& request,
-                                                httplib::Response& response) {
-      WithJob(request, response, true, [&](JobExecution& job, const json& body) {
-        if (body.value("savepoint", false) || body.contains("target-directory")) {
-          Trigger(job, SavepointRequest(body, true), response);
-          return;
-        }
-        job.Stop();
-        Reply(response, 202, json{{"id", job.id()}, {"state", "STOPPING"}});
-      });
-    });
-    server.Post(R"(/jobs/([^/]+)/cancel)", [this](const httplib::Request& request,
-                                                  httplib::Response& response) {
-      WithJob(request, response, true, [&](JobExecution& job, const json&) {
-        job.Cancel();
-        Reply(response, 202, json{{"id", job.id()}, {"state", "CANCELLING"}});
-      });
-    });
+    server.Post(R"(/jobs/([^/]+)/checkpoints)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  WithJob(request, response, true, [&](JobExecution& job, const json&) {
+                    Trigger(job, CheckpointRequest{}, response);
+                  });
+                });
+    server.Post(R"(/jobs/([^/]+)/savepoints)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  WithJob(request, response, true, [&](JobExecution& job, const json& body) {
+                    Trigger(job, SavepointRequest(body, false), response);
+                  });
+                });
+    server.Post(R"(/jobs/([^/]+)/stop)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  WithJob(request, response, true, [&](JobExecution& job, const json& body) {
+                    if (body.value("savepoint", false) || body.contains("target-directory")) {
+                      Trigger(job, SavepointRequest(body, true), response);
+                      return;
+                    }
+                    job.Stop();
+                    Reply(response, 202, json{{"id", job.id()}, {"state", "STOPPING"}});
+                  });
+                });
+    server.Post(R"(/jobs/([^/]+)/cancel)",
+                [this](const httplib::Request& request, httplib::Response& response) {
+                  WithJob(request, response, true, [&](JobExecution& job, const json&) {
+                    job.Cancel();
+                    Reply(response, 202, json{{"id", job.id()}, {"state", "CANCELLING"}});
+                  });
+                });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
       std::vector<JobReport> reports;
       for (JobExecution* job : Jobs()) reports.push_back(job->Report());
@@ -213,8 +213,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& a
     impl->port = port;
   }
   if (impl->port <= 0) {
-    return Status::IOError("Cannot serve the job control endpoint on {}:{} ('tiangong.control.port')",
-                           address, port);
+    return Status::IOError(
+        "Cannot serve the job control endpoint on {}:{} ('tiangong.control.port')", address, port);
   }
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->server.listen_after_bind(); });

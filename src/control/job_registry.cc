@@ -55,8 +55,12 @@ Status JobRegistry::Register(const RegisteredJob& job) const {
   if (chmod(directory_.c_str(), 0700) != 0) {
     return Status::IOError("Cannot restrict the job registry {} to its owner", directory_);
   }
-  json entry = {{"id", job.id},       {"name", job.name},   {"pid", job.pid},
-                {"address", job.address}, {"port", job.port}, {"token", job.token},
+  json entry = {{"id", job.id},
+                {"name", job.name},
+                {"pid", job.pid},
+                {"address", job.address},
+                {"port", job.port},
+                {"token", job.token},
                 {"start-time", job.start_millis}};
   std::string path = fmt::format("{}/{}.json", directory_, job.id);
   std::string temp = path + ".tmp";
@@ -70,7 +74,8 @@ Status JobRegistry::Register(const RegisteredJob& job) const {
   }
   std::error_code error;
   fs::rename(temp, path, error);
-  if (error) return Status::IOError("Cannot register job '{}' in {}: {}", job.name, path, error.message());
+  if (error)
+    return Status::IOError("Cannot register job '{}' in {}: {}", job.name, path, error.message());
   return Status::OK();
 }
 
@@ -114,8 +119,8 @@ Result<RegisteredJob> JobRegistry::Find(std::string_view job) const {
   if (matches.empty()) {
     std::string running;
     for (const RegisteredJob& candidate : jobs) {
-      running += fmt::format("{}{} ({})", running.empty() ? "" : ", ", candidate.name,
-                             candidate.id);
+      running +=
+          fmt::format("{}{} ({})", running.empty() ? "" : ", ", candidate.name, candidate.id);
     }
     return Status::NotFound("No running job '{}'; {}", job,
                             running.empty() ? "no job is running" : "running: " + running);

@@ -52,9 +52,10 @@ TEST(PrometheusMetricsTest, OneFamilyPerMetricWithLabelsPerInstance) {
             text.rfind("# TYPE tiangong_operator_records_in_total"));
   EXPECT_THAT(text, HasSubstr("subtask=\"1\",operator=\"Calc-1\"} 101\n"));
   EXPECT_THAT(text, HasSubstr("tiangong_operator_dirty_records_total{"));
-  EXPECT_THAT(text, HasSubstr("tiangong_task_backpressured_seconds_total{job_id=\"0123456789"
-                              "abcdef0123456789abcdef\",job_name=\"window \\\"agg\\\"\",stage=\"0\","
-                              "subtask=\"0\"} 1.5\n"));
+  EXPECT_THAT(text,
+              HasSubstr("tiangong_task_backpressured_seconds_total{job_id=\"0123456789"
+                        "abcdef0123456789abcdef\",job_name=\"window \\\"agg\\\"\",stage=\"0\","
+                        "subtask=\"0\"} 1.5\n"));
   // Only the subtask with a watermark reports one, and its lag.
   EXPECT_THAT(text, HasSubstr("subtask=\"0\"} 10000\n"));
   EXPECT_THAT(text, Not(HasSubstr("tiangong_task_watermark_milliseconds{job_id=\"0123456789abcdef"

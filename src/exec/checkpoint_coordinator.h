@@ -173,7 +173,7 @@ class CheckpointCoordinator {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::thread thread_;
-  bool shutdown_ = false;       // GUARDED_BY(mutex_)
+  bool shutdown_ = false;        // GUARDED_BY(mutex_)
   bool stop_triggered_ = false;  // GUARDED_BY(mutex_)
   bool job_finished_ = false;    // GUARDED_BY(mutex_)
   int64_t last_id_;              // GUARDED_BY(mutex_)

@@ -49,8 +49,8 @@ Status ExchangeOutput::EmitHashed(const Batch& batch) {
     if (rows[t].size() == batch.num_rows()) {
       RETURN_NOT_OK(targets_[t]->Push(batch, backpressured_micros_));
     } else {
-      RETURN_NOT_OK(targets_[t]->Push(batch.Gather(rows[t].data(), rows[t].size()),
-                                       backpressured_micros_));
+      RETURN_NOT_OK(
+          targets_[t]->Push(batch.Gather(rows[t].data(), rows[t].size()), backpressured_micros_));
     }
   }
   return Status::OK();

@@ -843,7 +843,9 @@ JobReport JobExecution::Report() const {
     entry.subtask = subtask->index;
     entry.parallelism = stage.parallelism;
     int64_t watermark = subtask->task_metrics.input_watermark.load(std::memory_order_relaxed);
-    if (watermark != kMinWatermark && watermark != kMaxWatermark) entry.watermark = watermark;
+    if (watermark != kMinWatermark && watermark != kMaxWatermark) {
+      entry.watermark = watermark / 1000;  // microseconds
+    }
     entry.backpressured_micros = subtask->task_metrics.backpressured_micros.load();
     entry.late_records_dropped = subtask->task_metrics.late_records_dropped.load();
     const std::vector<std::string>& ids = identities_[stage.id];

@@ -42,7 +42,8 @@ struct SubtaskReport {
   int stage_id = 0;
   int subtask = 0;
   int parallelism = 1;
-  /// The newest watermark its operators received (nullopt: none yet).
+  /// The newest watermark its operators received, in milliseconds since the
+  /// epoch (nullopt: none yet, or the end of input's).
   std::optional<int64_t> watermark;
   int64_t backpressured_micros = 0;
   int64_t late_records_dropped = 0;

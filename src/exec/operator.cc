@@ -17,7 +17,8 @@ class OperatorChain::Link final : public Output {
 
   Status Emit(Batch batch) override {
     auto rows = static_cast<int64_t>(batch.num_rows());
-    if (out_metrics_ != nullptr) out_metrics_->records_out.fetch_add(rows, std::memory_order_relaxed);
+    if (out_metrics_ != nullptr)
+      out_metrics_->records_out.fetch_add(rows, std::memory_order_relaxed);
     if (next_ == nullptr) return next_output_->Emit(std::move(batch));
     if (next_metrics_ != nullptr) {
       next_metrics_->records_in.fetch_add(rows, std::memory_order_relaxed);
@@ -40,7 +41,7 @@ class OperatorChain::Link final : public Output {
   }
 
  private:
-  Operator* next_;                  // null: next_output_ is the chain's tail
+  Operator* next_;  // null: next_output_ is the chain's tail
   Output* next_output_;
   OperatorMetrics* out_metrics_;   // may be null
   OperatorMetrics* next_metrics_;  // may be null

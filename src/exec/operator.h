@@ -139,7 +139,7 @@ class OperatorChain {
   std::unique_ptr<Output> tail_;
   /// links_[i] is operator i's output: it feeds operator i + 1, or the tail.
   std::vector<std::unique_ptr<Link>> links_;
-  OperatorMetrics* metrics_;       // not owned; may be null
+  OperatorMetrics* metrics_;             // not owned; may be null
   TaskMetrics* task_metrics_ = nullptr;  // not owned; from Open
 
   Status SnapshotOperators(int64_t checkpoint_id, std::vector<OperatorSnapshot>* snapshots);

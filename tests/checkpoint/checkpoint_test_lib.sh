@@ -4,6 +4,8 @@
 tiangong=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The jobs register here, where `tiangong status|savepoint|stop` find them.
+export TIANGONG_HOME="$work/home"
 job_sql="$(dirname "${BASH_SOURCE[0]}")/window_join_job.sql"
 failures=0
 fail() {
@@ -24,8 +26,10 @@ job_args() {  # <dir> [extra -D settings...]
 
 # Runs the job to its end, unpaced, into <dir>.
 run_to_end() {  # <dir> [extra -D settings...]
-  # shellcheck disable=SC2046
-  MAX_SPEED=true TZ=UTC "$tiangong" $(job_args "$@") >"$1.log" 2>&1
+  local args
+  args=$(MAX_SPEED=true job_args "$@")
+  # shellcheck disable=SC2086
+  TZ=UTC "$tiangong" $args >"$1.log" 2>&1
 }
 
 # Starts the job paced in the background; `pid` is its process.

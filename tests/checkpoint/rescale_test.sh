@@ -21,9 +21,8 @@ for parallelism in 2 3; do
   grep -q "stopped" "$work/job.$parallelism.log" ||
     fail "the run at parallelism $parallelism did not report a stop: $(tail -1 "$work/job.$parallelism.log")"
 done
-PARALLELISM=1 start_job "$work/job" "$work/job.1.log"
-wait "$pid" || fail "the run at parallelism 1 failed: $(tail -3 "$work/job.1.log")"
+PARALLELISM=1 run_to_end "$work/job" || fail "the run at parallelism 1 failed: $(tail -3 "$work/job.log")"
 grep -q "restores from checkpoint" "$work/job.3.log" || fail "the run at parallelism 3 did not restore"
-grep -q "restores from checkpoint" "$work/job.1.log" || fail "the run at parallelism 1 did not restore"
+grep -q "restores from checkpoint" "$work/job.log" || fail "the run at parallelism 1 did not restore"
 expect_reference_rows "$work/job" "after stops and restores at parallelism 2, 3 and 1"
 finish rescale_test
