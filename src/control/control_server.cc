@@ -18,6 +18,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kServerThreads = 4;
+
 int HttpStatusOf(const Status& status) {
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
@@ -206,6 +208,9 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& a
   auto impl = std::make_unique<Impl>();
   impl->address = address;
   impl->token = std::move(token);
+  // Few threads: requests are rare, but one waiting for a savepoint must not
+  // hold up status and metrics.
+  impl->server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
   impl->Route();
   if (port == 0) {
     impl->port = impl->server.bind_to_any_port(address);
