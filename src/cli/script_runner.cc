@@ -152,10 +152,11 @@ Status ScriptRunner::WaitForJob(JobExecution* execution) {
   if (options_.registry) options_.registry->Unregister(execution->id());
   if (!summary.ok()) return summary.status();
   summaries_.push_back(*summary);
-  std::string late;
+  std::string extra;
   if (summary->late_records_dropped > 0) {
-    late = fmt::format(", {} late records dropped", summary->late_records_dropped);
+    extra = fmt::format(", {} late records dropped", summary->late_records_dropped);
   }
+  if (summary->restarts > 0) extra += fmt::format(", {} restarts", summary->restarts);
   std::string ended = summary->stopped ? "stopped" : "finished";
   if (!summary->savepoint_path.empty()) ended += " with savepoint " + summary->savepoint_path;
   std::fprintf(options_.log,
@@ -164,7 +165,7 @@ Status ScriptRunner::WaitForJob(JobExecution* execution) {
                static_cast<double>(summary->duration.count()) / 1000.0,
                static_cast<long long>(summary->records_in),
                static_cast<long long>(summary->records_out),
-               static_cast<long long>(summary->records_skipped), late.c_str());
+               static_cast<long long>(summary->records_skipped), extra.c_str());
   std::fflush(options_.log);
   return Status::OK();
 }

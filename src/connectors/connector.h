@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,6 +148,12 @@ class TableSource {
 
   /// Splits for a job that starts fresh, for `parallelism` readers.
   virtual Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const = 0;
+  /// When a job restores at another parallelism: the reader that must take
+  /// `split` (a source whose readers own splits by a rule of their own), or
+  /// nullopt to let the job deal the splits out evenly.
+  virtual std::optional<int> OwnerOfRestoredSplit(const SourceSplit& split, int parallelism) const {
+    return std::nullopt;
+  }
   virtual Result<std::unique_ptr<SourceReader>> CreateReader(
       const ReaderContext& context) const = 0;
 

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -223,7 +224,17 @@ Result<std::unique_ptr<ControlServer>> ControlServer::Start(const std::string& a
   }
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->server.listen_after_bind(); });
-  return std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));
+  // Server::stop() has no effect before the server runs: the destructor can
+  // stop it only once it does (a job may end within milliseconds).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!impl->server.is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  auto server = std::unique_ptr<ControlServer>(new ControlServer(std::move(impl)));
+  if (!server->impl_->server.is_running()) {
+    return Status::IOError("The job control endpoint on {}:{} did not start", address, port);
+  }
+  return server;
 }
 
 ControlServer::ControlServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -21,6 +21,8 @@ constexpr MetricFamily kJobInfo{"tiangong_job_info", "gauge",
                                 "A running job (value 1) and its state"};
 constexpr MetricFamily kJobUptime{"tiangong_job_uptime_seconds", "gauge",
                                   "Time since the job started"};
+constexpr MetricFamily kJobRestarts{"tiangong_job_restarts_total", "counter",
+                                    "Restarts of the job in its process after failures"};
 constexpr MetricFamily kRecordsIn{"tiangong_operator_records_in_total", "counter",
                                   "Rows an operator instance received"};
 constexpr MetricFamily kRecordsOut{"tiangong_operator_records_out_total", "counter",
@@ -163,6 +165,7 @@ json JobReportJson(const JobReport& report, int64_t now_millis) {
               {"state", JobStateName(report.state)},
               {"start-time", report.start_millis},
               {"duration-ms", report.duration_millis},
+              {"restarts", report.restarts},
               {"subtasks", std::move(subtasks)}};
   if (!report.failure.empty()) job["failure"] = report.failure;
   if (report.checkpoints) job["checkpoints"] = CheckpointStatsJson(*report.checkpoints);
@@ -175,6 +178,7 @@ std::string PrometheusMetrics(const std::vector<JobReport>& reports, int64_t now
     Labels job = {{"job_id", report.id}, {"job_name", report.name}};
     text.Add(kJobInfo, With(job, "state", JobStateName(report.state)), 1);
     text.Add(kJobUptime, job, static_cast<double>(report.duration_millis) / 1000.0);
+    text.Add(kJobRestarts, job, report.restarts);
     for (const SubtaskReport& subtask : report.subtasks) {
       Labels task = With(With(job, "stage", std::to_string(subtask.stage_id)), "subtask",
                          std::to_string(subtask.subtask));

@@ -81,16 +81,18 @@ Result<std::unique_ptr<JobExecution>> JobExecution::Start(const sql::PlannedJob&
   execution->job_id_ = RandomHex(32);
   execution->options_ = std::move(options);
   RETURN_NOT_OK(execution->Prepare(job));
+  execution->started_ = std::chrono::steady_clock::now();
+  execution->start_millis_ = WallClockMicros() / 1000;
   execution->Launch();
+  JobExecution* raw = execution.get();
+  execution->supervisor_ = std::thread([raw] { raw->Supervise(); });
   return execution;
 }
 
 JobExecution::~JobExecution() {
   if (!joined_) {
     Cancel();
-    for (std::thread& thread : threads_) {
-      if (thread.joinable()) thread.join();
-    }
+    if (supervisor_.joinable()) supervisor_.join();
   }
   // Its thread wakes sources through this object's mutex: it ends first.
   coordinator_.reset();
@@ -139,10 +141,8 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
   if (job.is_query && !options_.collect_sink) {
     return Status::Internal("a query needs a collect sink to return its rows to");
   }
-  gates_.resize(stages_.size());
   input_offsets_.resize(stages_.size());
   for (const Stage& stage : stages_) {
-    if (stage.inputs.empty()) continue;
     size_t channels = 0;
     for (const StageInput& input : stage.inputs) {
       input_offsets_[stage.id].push_back(channels);
@@ -150,14 +150,31 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
                       ? 1
                       : static_cast<size_t>(stages_[input.upstream_stage].parallelism);
     }
+  }
+  identities_ = OperatorIdentities(stages_);
+  RETURN_NOT_OK(PrepareCheckpoints(job));
+  return PrepareAttempt(/*restart=*/false);
+}
+
+Status JobExecution::PrepareAttempt(bool restart) {
+  auto cancellation = std::make_unique<CancellationFlag>();
+  std::vector<std::vector<std::unique_ptr<InputGate>>> gates(stages_.size());
+  for (const Stage& stage : stages_) {
+    if (stage.inputs.empty()) continue;
+    size_t channels = 0;
+    for (const StageInput& input : stage.inputs) {
+      channels += input.distribution == sql::Distribution::kForward
+                      ? 1
+                      : static_cast<size_t>(stages_[input.upstream_stage].parallelism);
+    }
     for (int i = 0; i < stage.parallelism; ++i) {
-      gates_[stage.id].push_back(
-          std::make_unique<InputGate>(&cancellation_, channels, options_.channel_capacity));
+      gates[stage.id].push_back(
+          std::make_unique<InputGate>(cancellation.get(), channels, options_.channel_capacity));
     }
   }
-  RETURN_NOT_OK(PrepareCheckpoints(job));
-  identities_ = OperatorIdentities(stages_);
+  RETURN_NOT_OK(ChooseRestore(restart));
   RETURN_NOT_OK(CheckAllStateClaimed());
+  std::vector<std::unique_ptr<Subtask>> subtasks;
   for (const Stage& stage : stages_) {
     std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
     if (stage.source) {
@@ -167,15 +184,23 @@ Status JobExecution::Prepare(const sql::PlannedJob& job) {
       auto subtask = std::make_unique<Subtask>();
       subtask->stage = &stage;
       subtask->index = i;
-      subtask->ordinal = subtasks_.size();
+      subtask->ordinal = subtasks.size();
       subtask->splits = std::move(assigned[i]);
       subtask->ends_in_sink =
           !stage.operators.empty() && stage.operators.back()->kind() == sql::PlanNodeKind::kSink;
       subtask->operator_metrics = std::make_unique<OperatorMetrics[]>(stage.operators.size());
       RETURN_NOT_OK(AssignRestoredState(subtask.get()));
-      subtasks_.push_back(std::move(subtask));
+      subtasks.push_back(std::move(subtask));
     }
   }
+  {
+    std::lock_guard<std::mutex> lock(attempt_mutex_);
+    cancellation_ = std::move(cancellation);
+    gates_ = std::move(gates);
+    subtasks_ = std::move(subtasks);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  failure_ = Status::OK();
   return Status::OK();
 }
 
@@ -185,23 +210,47 @@ Status JobExecution::PrepareCheckpoints(const sql::PlannedJob& job) {
     spdlog::info("Job '{}' runs in batch mode, which does not take checkpoints", job_name_);
     checkpoints_.interval = std::chrono::milliseconds(0);
   }
+  ASSIGN_OR_RAISE(RestartSettings restarts,
+                  RestartSettings::FromConfig(job.config, checkpoints_.enabled()));
+  restart_strategy_.emplace(restarts);
+  return Status::OK();
+}
+
+Status JobExecution::ChooseRestore(bool restart) {
   std::optional<CheckpointMetadata> metadata;
-  if (!checkpoints_.savepoint_path.empty()) {
-    Result<CheckpointMetadata> loaded = CheckpointStorage::Load(checkpoints_.savepoint_path);
-    if (!loaded.ok()) {
-      return loaded.status().WithContext(fmt::format("Job '{}': cannot restore from '{}'",
-                                                     job_name_, checkpoints_.savepoint_path));
-    }
-    metadata = std::move(*loaded);
-    std::filesystem::path path(checkpoints_.savepoint_path);
-    restored_directory_ =
-        path.filename() == "_metadata" ? path.parent_path().string() : path.string();
-  } else if (checkpoints_.enabled()) {
+  std::string directory;
+  if (checkpoints_.enabled()) {
     CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
-    ASSIGN_OR_RAISE(metadata, storage.LatestValid());
-    if (metadata) restored_directory_ = storage.CheckpointDirectory(metadata->id);
+    if (!restart) {
+      Result<int64_t> highest = storage.HighestId();
+      checkpoint_floor_ = highest.ok() ? *highest : 0;
+    }
+    if (restart || checkpoints_.savepoint_path.empty()) {
+      ASSIGN_OR_RAISE(std::optional<CheckpointMetadata> latest, storage.LatestValid());
+      if (latest && (!restart || latest->id > checkpoint_floor_)) {
+        directory = storage.CheckpointDirectory(latest->id);
+        metadata = std::move(latest);
+      }
+    }
   }
+  if (!metadata) {
+    std::string path = restart ? restored_directory_ : checkpoints_.savepoint_path;
+    if (!path.empty()) {
+      Result<CheckpointMetadata> loaded = CheckpointStorage::Load(path);
+      if (!loaded.ok()) {
+        return loaded.status().WithContext(
+            fmt::format("Job '{}': cannot restore from '{}'", job_name_, path));
+      }
+      metadata = std::move(*loaded);
+      std::filesystem::path given(path);
+      directory = given.filename() == "_metadata" ? given.parent_path().string() : given.string();
+    }
+  }
+  restored_.reset();
+  restored_directory_ = directory;
+  restored_id_ = 0;
   if (!metadata) return Status::OK();
+  checkpoint_floor_ = std::max(checkpoint_floor_, metadata->id);
   Result<JobSnapshot> snapshot = JobSnapshot::Decode(metadata->payload);
   if (!snapshot.ok()) {
     return snapshot.status().WithContext(
@@ -253,9 +302,12 @@ Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const S
     if (it == instance.values.end()) continue;
     ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, DecodeSplits(it->second));
     for (SourceSplit& split : splits) {
-      size_t target = saved->parallelism == stage.parallelism
-                          ? static_cast<size_t>(instance.subtask)
-                          : next++ % static_cast<size_t>(stage.parallelism);
+      size_t target = static_cast<size_t>(instance.subtask);
+      if (saved->parallelism != stage.parallelism) {
+        std::optional<int> owner = stage.source->OwnerOfRestoredSplit(split, stage.parallelism);
+        target =
+            owner ? static_cast<size_t>(*owner) : next++ % static_cast<size_t>(stage.parallelism);
+      }
       assigned[target].push_back(std::move(split));
     }
   }
@@ -299,23 +351,75 @@ void JobExecution::StartCoordinator() {
     identities.push_back(SubtaskIdentity{identities_[subtask->stage->id], subtask->index,
                                          subtask->stage->parallelism});
   }
-  coordinator_ = std::make_unique<CheckpointCoordinator>(
+  auto coordinator = std::make_shared<CheckpointCoordinator>(
       job_id_, job_name_, checkpoints_, std::move(identities), restored_id_,
       [this](const Status& status) { RecordFailure(status); },
       [this] {
         std::lock_guard<std::mutex> lock(mutex_);
         wake_.notify_all();
       });
-  coordinator_->Start();
+  coordinator->Start();
+  std::lock_guard<std::mutex> lock(attempt_mutex_);
+  coordinator_ = std::move(coordinator);
 }
 
 void JobExecution::Launch() {
-  started_ = std::chrono::steady_clock::now();
-  start_millis_ = WallClockMicros() / 1000;
+  attempt_started_ = std::chrono::steady_clock::now();
   if (checkpoints_.enabled()) StartCoordinator();
   for (auto& subtask : subtasks_) {
     threads_.emplace_back([this, raw = subtask.get()] { RunSubtask(raw); });
   }
+}
+
+void JobExecution::Supervise() {
+  for (;;) {
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+    Status failure;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failure = failure_;
+    }
+    if (failure.ok() || cancel_called_ || stop_called_) return;
+    std::optional<std::chrono::milliseconds> delay =
+        restart_strategy_->OnFailure(std::chrono::steady_clock::now(), attempt_started_);
+    if (!delay) {
+      if (restarts_ > 0) {
+        spdlog::error("Job '{}' does not restart again: its restart strategy {} gives up",
+                      job_name_, restart_strategy_->Describe());
+      }
+      return;
+    }
+    spdlog::warn("Job '{}' restarts in {} ms (restart strategy {})", job_name_, delay->count(),
+                 restart_strategy_->Describe());
+    // The attempt's coordinator ends before the next one's starts; it may
+    // call back into this object, so not under attempt_mutex_.
+    std::shared_ptr<CheckpointCoordinator> finished;
+    {
+      std::lock_guard<std::mutex> lock(attempt_mutex_);
+      finished = std::move(coordinator_);
+    }
+    finished.reset();
+    RemoveStateDirectory();
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, *delay, [&] { return cancel_called_ || stop_called_; });
+    }
+    if (cancel_called_ || stop_called_) return;
+    Status prepared = PrepareAttempt(/*restart=*/true);
+    if (!prepared.ok()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      failure_ = prepared.WithContext("restarting");
+      return;
+    }
+    restarts_.fetch_add(1);
+    Launch();
+  }
+}
+
+std::shared_ptr<CheckpointCoordinator> JobExecution::coordinator() const {
+  std::lock_guard<std::mutex> lock(attempt_mutex_);
+  return coordinator_;
 }
 
 void JobExecution::RunSubtask(Subtask* subtask) {
@@ -505,7 +609,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   Status status = emit_watermarks(std::chrono::steady_clock::now());
   bool ended = false;
   auto next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
-  while (status.ok() && !cancellation_.cancelled() && !stop_requested()) {
+  while (status.ok() && !cancellation_->cancelled() && !stop_requested()) {
     status = inject_barrier();
     if (status.ok()) status = NotifyCompleted(subtask, chain);
     if (!status.ok() || stop_barrier) break;
@@ -544,13 +648,13 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     // A bounded source that ran out releases every pending event-time result.
     if (status.ok() && ended && watermarks)
       status = chain->ProcessWatermark(Watermark{kMaxWatermark});
-    if (status.ok() && !cancellation_.cancelled()) status = chain->Finish();
+    if (status.ok() && !cancellation_->cancelled()) status = chain->Finish();
   }
-  if (status.ok() && coordinator_ && !cancellation_.cancelled()) {
+  if (status.ok() && coordinator_ && !cancellation_->cancelled()) {
     status = AwaitLastCheckpoint(subtask, chain, stop_barrier, reader.get(), source_watermarks);
   }
   Status closed = reader->Close();
-  if (cancellation_.cancelled() && status.ok()) return Status::Cancelled("job cancelled");
+  if (cancellation_->cancelled() && status.ok()) return Status::Cancelled("job cancelled");
   return status.ok() ? closed : status;
 }
 
@@ -721,24 +825,33 @@ void JobExecution::RecordFailure(const Status& status) {
     failure_ = status;
   }
   spdlog::error("Job '{}' failed: {}", job_name_, status.message());
-  Cancel();
+  CancelAttempt();
 }
 
-void JobExecution::Cancel() {
-  cancellation_.Cancel();
-  if (coordinator_) coordinator_->Shutdown();
-  for (auto& stage_gates : gates_) {
-    for (auto& gate : stage_gates) gate->WakeAll();
+void JobExecution::CancelAttempt() {
+  {
+    std::lock_guard<std::mutex> lock(attempt_mutex_);
+    if (cancellation_) cancellation_->Cancel();
+    if (coordinator_) coordinator_->Shutdown();
+    for (auto& stage_gates : gates_) {
+      for (auto& gate : stage_gates) gate->WakeAll();
+    }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   wake_.notify_all();
 }
 
+void JobExecution::Cancel() {
+  cancel_called_ = true;
+  CancelAttempt();
+}
+
 void JobExecution::Stop() {
+  stop_called_ = true;
   // With checkpoints the job stops at a checkpoint, which the next run resumes
   // from; without, it drains.
-  if (coordinator_) {
-    coordinator_->RequestStop();
+  if (std::shared_ptr<CheckpointCoordinator> coordinator = this->coordinator()) {
+    coordinator->RequestStop();
     return;
   }
   stop_requested_.store(true, std::memory_order_release);
@@ -750,13 +863,13 @@ void JobExecution::Pause(std::chrono::microseconds duration) {
   std::unique_lock<std::mutex> lock(mutex_);
   int64_t triggered = coordinator_ ? coordinator_->triggered().id : 0;
   wake_.wait_for(lock, duration, [&] {
-    return stop_requested() || cancellation_.cancelled() ||
+    return stop_requested() || cancellation_->cancelled() ||
            (coordinator_ && coordinator_->triggered().id != triggered);
   });
 }
 
 Result<JobSummary> JobExecution::Wait() {
-  for (std::thread& thread : threads_) thread.join();
+  if (supervisor_.joinable()) supervisor_.join();
   joined_ = true;
   RemoveStateDirectory();
   duration_millis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -783,11 +896,12 @@ Result<JobSummary> JobExecution::Wait() {
                     fmt::format("Job '{}' failed: {}", job_name_, failure_.message()));
     }
   }
-  if (cancellation_.cancelled()) {
+  if (cancel_called_ || cancellation_->cancelled()) {
     state_ = JobState::kCanceled;
     return Status::Cancelled("Job '{}' was cancelled", job_name_);
   }
   JobSummary summary;
+  summary.restarts = restarts_;
   if (stopped_at && stopped_at->savepoint) summary.savepoint_path = stopped_at->path;
   for (const auto& subtask : subtasks_) {
     summary.records_in += subtask->source_metrics.records.load();
@@ -803,7 +917,8 @@ Result<JobSummary> JobExecution::Wait() {
 }
 
 Result<CompletedCheckpoint> JobExecution::TriggerCheckpoint(CheckpointRequest request) {
-  if (!coordinator_) {
+  std::shared_ptr<CheckpointCoordinator> coordinator = this->coordinator();
+  if (!coordinator) {
     return Status::Invalid(
         "Job '{}' takes no checkpoints: savepoints and checkpoints on request need "
         "'execution.checkpointing.interval'{}",
@@ -817,7 +932,8 @@ Result<CompletedCheckpoint> JobExecution::TriggerCheckpoint(CheckpointRequest re
           job_name_);
     }
   }
-  return coordinator_->TriggerAndWait(std::move(request));
+  if (request.stop) stop_called_ = true;
+  return coordinator->TriggerAndWait(std::move(request));
 }
 
 JobReport JobExecution::Report() const {
@@ -831,10 +947,12 @@ JobReport JobExecution::Report() const {
                                      std::chrono::steady_clock::now() - started_)
                                      .count()
                                : duration_millis_.load();
+  report.restarts = restarts_;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.ok()) report.failure = failure_.message();
   }
+  std::lock_guard<std::mutex> lock(attempt_mutex_);
   for (const auto& subtask : subtasks_) {
     const Stage& stage = *subtask->stage;
     SubtaskReport& entry = report.subtasks.emplace_back();

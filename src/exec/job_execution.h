@@ -17,6 +17,7 @@
 #include "exec/job_report.h"
 #include "exec/job_snapshot.h"
 #include "exec/operator.h"
+#include "exec/restart_strategy.h"
 #include "sql/session.h"
 
 namespace tiangong {
@@ -42,6 +43,8 @@ struct JobSummary {
   bool stopped = false;
   /// The savepoint the job stopped with, if it did.
   std::string savepoint_path;
+  /// How often the job restarted in its process after a failure.
+  int64_t restarts = 0;
 };
 
 /// A running job: one thread per parallel subtask of each stage, connected by
@@ -58,6 +61,12 @@ struct JobSummary {
 /// and ends without draining (the next run continues from it); a job whose
 /// input ended takes a final checkpoint for its sinks to commit on, and its
 /// checkpoints are deleted.
+/// A failed job restarts in its process as its restart strategy says
+/// ('restart-strategy.type'; by default exponential-delay with checkpoints,
+/// none without): every subtask is cancelled and, after the strategy's delay,
+/// the job runs again from the newest checkpoint it took (else from what it
+/// started from). A stop or cancel ends the restarts.
+///
 /// TriggerCheckpoint() takes a checkpoint or savepoint on request (and with
 /// `stop`, a stop with savepoint, after which the job's checkpoints are
 /// deleted as a finished job's are: the savepoint is how it resumes).
@@ -92,8 +101,16 @@ class JobExecution {
   JobExecution() = default;
 
   Status Prepare(const sql::PlannedJob& job);
-  /// Reads the checkpoint settings and the checkpoint or savepoint to restore.
+  /// Reads the checkpoint and restart settings.
   Status PrepareCheckpoints(const sql::PlannedJob& job);
+  /// Builds the channels and subtasks of a run of the job (the first, or a
+  /// restart) with the state they restore.
+  Status PrepareAttempt(bool restart);
+  /// Picks and loads the checkpoint or savepoint an attempt restores: the
+  /// first one 'execution.savepoint.path', else the job's latest valid
+  /// checkpoint; a restart the newest checkpoint taken since the job started,
+  /// else what the attempt before restored.
+  Status ChooseRestore(bool restart);
   /// The splits of a source stage: restored, or created afresh.
   Result<std::vector<std::vector<SourceSplit>>> AssignSplits(const Stage& stage);
   /// What each operator of `subtask` restores from restored_.
@@ -117,6 +134,13 @@ class JobExecution {
   /// Tells the chain about a checkpoint completed since the last call.
   Status NotifyCompleted(Subtask* subtask, OperatorChain* chain);
   void Launch();
+  /// Runs on its own thread: waits for the subtasks of each attempt and
+  /// restarts a failed job while its restart strategy allows.
+  void Supervise();
+  /// Cancels the running attempt (on a failure, or with the job).
+  void CancelAttempt();
+  /// The current coordinator, for callers outside the attempt (may be null).
+  std::shared_ptr<CheckpointCoordinator> coordinator() const;
   void RunSubtask(Subtask* subtask);
   Status RunSubtaskBody(Subtask* subtask);
   Status RunSource(Subtask* subtask, OperatorChain* chain);
@@ -144,22 +168,39 @@ class JobExecution {
   /// removed when the job ends.
   std::string state_directory_;
   std::vector<Stage> stages_;
-  CancellationFlag cancellation_;
-  std::atomic<bool> stop_requested_{false};
-  // gates_[stage][subtask]; empty for stages that start at a source.
-  std::vector<std::vector<std::unique_ptr<InputGate>>> gates_;
   // First channel of each input of a stage within its gates.
   std::vector<std::vector<size_t>> input_offsets_;
+  /// Sources end and the job drains (a stop without checkpoints).
+  std::atomic<bool> stop_requested_{false};
+  /// Stop() or Cancel() was called: no more restarts.
+  std::atomic<bool> stop_called_{false};
+  std::atomic<bool> cancel_called_{false};
+
+  /// What one attempt (run) of the job uses; replaced on a restart while no
+  /// subtask runs. The subtasks read them freely; callers from outside hold
+  /// attempt_mutex_.
+  mutable std::mutex attempt_mutex_;
+  std::unique_ptr<CancellationFlag> cancellation_;
+  // gates_[stage][subtask]; empty for stages that start at a source.
+  std::vector<std::vector<std::unique_ptr<InputGate>>> gates_;
   std::vector<std::unique_ptr<Subtask>> subtasks_;
-  /// Checkpoints: settings, the coordinator (null without checkpoints), and
-  /// the snapshot restored (with the directory its files are in).
+  /// Null without checkpoints.
+  std::shared_ptr<CheckpointCoordinator> coordinator_;
+  std::vector<std::thread> threads_;
+  std::chrono::steady_clock::time_point attempt_started_;
+
+  /// Checkpoints: settings, and the snapshot restored (with the directory its
+  /// files are in).
   CheckpointSettings checkpoints_;
   std::vector<std::vector<std::string>> identities_;
-  std::unique_ptr<CheckpointCoordinator> coordinator_;
   std::optional<JobSnapshot> restored_;
   std::string restored_directory_;
   int64_t restored_id_ = 0;
-  std::vector<std::thread> threads_;
+  /// Checkpoints with higher ids were taken by this execution of the job.
+  int64_t checkpoint_floor_ = 0;
+  std::optional<RestartStrategy> restart_strategy_;
+  std::atomic<int64_t> restarts_{0};
+  std::thread supervisor_;
   std::chrono::steady_clock::time_point started_;
   int64_t start_millis_ = 0;
   std::atomic<JobState> state_{JobState::kRunning};

@@ -57,8 +57,10 @@ struct JobReport {
   JobState state = JobState::kRunning;
   int64_t start_millis = 0;
   int64_t duration_millis = 0;
-  /// Set when the job failed.
+  /// Set when the job failed (or, while it restarts, why).
   std::string failure;
+  /// How often it restarted in its process after a failure.
+  int64_t restarts = 0;
   std::vector<SubtaskReport> subtasks;
   /// Set when the job takes checkpoints.
   std::optional<CheckpointStats> checkpoints;

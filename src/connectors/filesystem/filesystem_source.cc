@@ -68,15 +68,29 @@ struct FileSplit {
   std::string path;
   int64_t offset = 0;
   int64_t line = 0;  // lines before `offset`
+  /// A monitoring source read the whole file: its split only says so.
+  bool done = false;
 };
 
-// "offset:line"
+constexpr const char* kDoneState = "done";
+
+// "offset:line", or "done"
 std::string EncodeState(const FileSplit& split) {
-  return fmt::format("{}:{}", split.offset, split.line);
+  return split.done ? kDoneState : fmt::format("{}:{}", split.offset, split.line);
+}
+
+// The reader of a monitored file: the same in every run at a parallelism.
+int OwnerOfFile(const std::string& path, int parallelism) {
+  return static_cast<int>(XXH3_64bits(path.data(), path.size()) %
+                          static_cast<uint64_t>(parallelism));
 }
 
 FileSplit DecodeSplit(const SourceSplit& split) {
   FileSplit file{split.id, 0, 0};
+  if (split.state == kDoneState) {
+    file.done = true;
+    return file;
+  }
   size_t colon = split.state.find(':');
   if (colon != std::string::npos) {
     file.offset = std::stoll(split.state.substr(0, colon));
@@ -103,8 +117,13 @@ class FilesystemReader final : public SourceReader {
 
   void AddSplits(std::vector<SourceSplit> splits) override {
     for (const SourceSplit& split : splits) {
-      pending_.push_back(DecodeSplit(split));
+      FileSplit file = DecodeSplit(split);
       seen_.insert(split.id);
+      if (file.done) {
+        done_.push_back(std::move(file.path));
+      } else {
+        pending_.push_back(std::move(file));
+      }
     }
   }
 
@@ -145,6 +164,8 @@ class FilesystemReader final : public SourceReader {
     if (current_) splits.push_back(SourceSplit{current_->path, EncodeState(*current_)});
     for (const FileSplit& split : pending_)
       splits.push_back(SourceSplit{split.path, EncodeState(split)});
+    // A monitoring source must not read its finished files again.
+    for (const std::string& path : done_) splits.push_back(SourceSplit{path, kDoneState});
     return splits;
   }
 
@@ -154,8 +175,7 @@ class FilesystemReader final : public SourceReader {
     for (const std::string& path : files) {
       if (seen_.count(path) > 0) continue;
       if (!table_->partition_keys.empty() && !PartitionValuesOf(*table_, path)) continue;
-      uint64_t owner = XXH3_64bits(path.data(), path.size()) % static_cast<uint64_t>(parallelism_);
-      if (owner != static_cast<uint64_t>(subtask_)) continue;
+      if (OwnerOfFile(path, parallelism_) != subtask_) continue;
       seen_.insert(path);
       pending_.push_back(FileSplit{path, 0, 0});
     }
@@ -227,7 +247,9 @@ class FilesystemReader final : public SourceReader {
     return Batch(std::move(columns), num_rows, data.row_kinds());
   }
 
+  // The current file was read to its end.
   void CloseCurrent() {
+    if (current_ && table_->monitor_interval.count() > 0) done_.push_back(current_->path);
     if (file_ != nullptr) std::fclose(file_);
     file_ = nullptr;
     current_.reset();
@@ -300,6 +322,8 @@ class FilesystemReader final : public SourceReader {
   std::vector<FileSplit> pending_;
   std::optional<FileSplit> current_;
   std::set<std::string> seen_;
+  /// Monitoring: the files read to their end.
+  std::vector<std::string> done_;
   std::vector<Value> partition_values_;  // of the current file
   std::FILE* file_ = nullptr;
   std::string buffer_;
@@ -318,6 +342,14 @@ class FilesystemSource final : public TableSource {
 
   std::string Describe() const override {
     return fmt::format("path=[{}], format=[{}]", table_->path, table_->format->identifier());
+  }
+
+  std::optional<int> OwnerOfRestoredSplit(const SourceSplit& split,
+                                          int parallelism) const override {
+    // A monitoring reader takes the files it discovers by their path's hash:
+    // the ones read before must be known to the same reader.
+    if (bounded()) return std::nullopt;
+    return OwnerOfFile(split.id, parallelism);
   }
 
   Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const override {
