@@ -38,6 +38,25 @@ Status SyncPath(const std::string& path, bool directory) {
   return Status::OK();
 }
 
+Result<std::unique_ptr<SyncedFileWriter>> SyncedFileWriter::Create(const std::string& path) {
+  std::unique_ptr<SyncedFileWriter> writer(new SyncedFileWriter(path));
+  writer->out_.open(path, std::ios::binary | std::ios::trunc);
+  if (!writer->out_) return Status::IOError("Cannot create '{}': {}", path, std::strerror(errno));
+  return writer;
+}
+
+Status SyncedFileWriter::Append(std::string_view bytes) {
+  out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out_) return Status::IOError("Cannot write '{}': {}", path_, std::strerror(errno));
+  return Status::OK();
+}
+
+Status SyncedFileWriter::Close() {
+  out_.close();
+  if (!out_) return Status::IOError("Cannot write '{}': {}", path_, std::strerror(errno));
+  return SyncPath(path_, false);
+}
+
 Status CreateDirectories(const std::string& path) {
   std::error_code error;
   std::filesystem::create_directories(path, error);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -18,5 +20,19 @@ Status WriteFileSynced(const std::string& path, std::string_view bytes);
 Status SyncPath(const std::string& path, bool directory);
 /// Creates `path` and its parents; succeeds when it exists already.
 Status CreateDirectories(const std::string& path);
+
+/// Writes a file piece by piece; Close() syncs it to disk. A writer that is
+/// destroyed without Close() leaves an incomplete file.
+class SyncedFileWriter {
+ public:
+  static Result<std::unique_ptr<SyncedFileWriter>> Create(const std::string& path);
+  Status Append(std::string_view bytes);
+  Status Close();
+
+ private:
+  explicit SyncedFileWriter(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+  std::ofstream out_;
+};
 
 }  // namespace tiangong

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -288,7 +289,9 @@ std::unique_ptr<KeyedStateBackend> MakeRocksDb(const std::filesystem::path& dire
 void FillCache(StateTable* table) {
   for (int i = 0; i < 20'000; ++i) {
     ASSERT_TRUE(table->Insert("filler" + KeyOf(i), std::make_unique<Counter>(i)).ok());
-    if (i % 1000 == 999) ASSERT_TRUE(table->Flush().ok());
+    if (i % 1000 == 999) {
+      ASSERT_TRUE(table->Flush().ok());
+    }
   }
 }
 
@@ -587,6 +590,54 @@ TEST_P(StateSnapshotTest, RestoresWhatTheSnapshotSaw) {
     ASSERT_NE(value, nullptr) << i;
     EXPECT_EQ(ValueOf(value), i);
   }
+}
+
+// Snapshots are written off the operator's thread while it changes its state:
+// the snapshot holds the state as it was when it was taken.
+TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
+  auto [from, to] = GetParam();
+  auto source = MakeBackend(from, "source");
+  StateTable* counts = *source->Table("counts", DecodeCounter);
+  constexpr int kKeys = 200000;
+  for (int i = 0; i < kKeys; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  std::optional<Result<std::vector<std::string>>> files;
+  std::thread writer([&] { files = (*snapshot)->Write(scratch_.path().string(), "source"); });
+  // Every value changes, some keys go, new ones come, while the writer runs.
+  for (int i = 0; i < kKeys; ++i) {
+    if (i % 10 == 3) {
+      ASSERT_TRUE(counts->Erase(KeyOf(i)).ok());
+    } else if (i % 10 == 5) {
+      ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(-1)).ok());
+    } else {
+      static_cast<Counter*>(*counts->Find(KeyOf(i)))->value += kKeys;
+      counts->MarkChanged(KeyOf(i));
+    }
+    if (i % 1000 == 999) {
+      ASSERT_TRUE(source->Flush().ok());
+    }
+  }
+  ASSERT_TRUE(counts->Insert(KeyOf(kKeys), std::make_unique<Counter>(kKeys)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  writer.join();
+  ASSERT_TRUE(files->ok()) << files->status().ToString();
+
+  auto target = MakeBackend(to, "target");
+  StateTable* restored = *target->Table("counts", DecodeCounter);
+  ASSERT_TRUE(target->Restore(**files, nullptr).ok());
+  ASSERT_EQ(restored->size(), static_cast<size_t>(kKeys));
+  for (int i = 0; i < kKeys; i += 7) {
+    StateValue* value = *restored->Find(KeyOf(i));
+    ASSERT_NE(value, nullptr) << i;
+    ASSERT_EQ(ValueOf(value), i) << i;
+  }
+  // The source has its changes.
+  EXPECT_EQ(ValueOf(*counts->Find(KeyOf(1))), 1 + kKeys);
+  EXPECT_EQ(ValueOf(*counts->Find(KeyOf(5))), -1);
+  EXPECT_EQ(*counts->Find(KeyOf(3)), nullptr);
 }
 
 TEST_P(StateSnapshotTest, RestoresOnlyTheKeysTheFilterKeeps) {

@@ -1,13 +1,21 @@
 // The 'hashmap' state backend: every value is a live C++ object in a hash map,
 // so Find/Insert are hash lookups and Flush does nothing.
+//
+// Snapshots are asynchronous and copy-on-write: at the barrier a snapshot
+// takes a reference to every value (no copying of values, no serialization);
+// the checkpoint's writer thread serializes them later. Until it has, the
+// table copies a value the snapshot references before handing it out for
+// changing, so the snapshot sees each value as it was at the barrier.
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "common/files.h"
 #include "state/keyed_state.h"
 #include "state/state_snapshot.h"
 
@@ -19,6 +27,53 @@ int64_t NowMillis() {
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+constexpr size_t kSnapshotPieceBytes = 1 << 20;
+
+// A table's entries as they were at a snapshot.
+struct FrozenEntry {
+  std::string key;
+  int64_t remaining_ttl_millis;
+  std::shared_ptr<const StateValue> value;
+};
+struct FrozenTable {
+  std::string name;
+  std::vector<FrozenEntry> entries;
+};
+
+// Serializes the frozen values on the checkpoint's writer thread, dropping
+// each reference once written so that the table stops copying that value.
+class MemoryStateSnapshot final : public StateSnapshot {
+ public:
+  explicit MemoryStateSnapshot(std::vector<FrozenTable> tables) : tables_(std::move(tables)) {}
+
+  Result<std::vector<std::string>> Write(const std::string& directory,
+                                         const std::string& prefix) override {
+    std::string path = directory + "/" + prefix + ".state";
+    ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
+    StateSnapshotEncoder encoder;
+    std::string bytes;
+    for (FrozenTable& table : tables_) {
+      encoder.BeginTable(table.name);
+      for (FrozenEntry& entry : table.entries) {
+        bytes.clear();
+        entry.value->Serialize(&bytes);
+        encoder.Add(entry.key, entry.remaining_ttl_millis, bytes);
+        entry.value.reset();
+        if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
+          RETURN_NOT_OK(file->Append(encoder.TakePiece()));
+        }
+      }
+      table.entries = {};
+    }
+    RETURN_NOT_OK(file->Append(encoder.Finish()));
+    RETURN_NOT_OK(file->Close());
+    return std::vector<std::string>{path};
+  }
+
+ private:
+  std::vector<FrozenTable> tables_;
+};
 
 class MemoryStateTable final : public StateTable {
  public:
@@ -34,14 +89,15 @@ class MemoryStateTable final : public StateTable {
       entries_.erase(it);
       return static_cast<StateValue*>(nullptr);
     }
-    return it->second.value.get();
+    return Writable(&it->second);
   }
 
   Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
     Entry& entry = entries_[std::string(key)];
+    StateValue* raw = value.get();
     entry.value = std::move(value);
     entry.written_at = ttl() ? options_.clock() : 0;
-    return entry.value.get();
+    return raw;
   }
 
   void MarkChanged(std::string_view key) override {
@@ -66,24 +122,26 @@ class MemoryStateTable final : public StateTable {
       const std::function<Status(std::string_view key, StateValue& value)>& visit) override {
     for (auto& [key, entry] : entries_) {
       if (Expired(entry)) continue;
-      RETURN_NOT_OK(visit(key, *entry.value));
+      ASSIGN_OR_RAISE(StateValue * value, Writable(&entry));
+      RETURN_NOT_OK(visit(key, *value));
     }
     return Status::OK();
   }
 
   size_t size() const override { return entries_.size(); }
 
-  /// Appends every live entry to `encoder`.
-  void Snapshot(StateSnapshotEncoder* encoder) const {
+  /// References every live entry, with the time it has left to live.
+  FrozenTable Freeze(std::string name) const {
+    FrozenTable frozen{std::move(name), {}};
+    frozen.entries.reserve(entries_.size());
     int64_t now = ttl() ? options_.clock() : 0;
-    std::string bytes;
     for (const auto& [key, entry] : entries_) {
       if (Expired(entry)) continue;
-      bytes.clear();
-      entry.value->Serialize(&bytes);
-      encoder->Add(key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                   bytes);
+      frozen.entries.push_back(
+          FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
+                      entry.value});
     }
+    return frozen;
   }
 
   /// Adds a restored entry with the time it had left to live (< 0: none).
@@ -101,9 +159,25 @@ class MemoryStateTable final : public StateTable {
 
  private:
   struct Entry {
-    std::unique_ptr<StateValue> value;
+    // Shared with snapshots that have not written it yet.
+    std::shared_ptr<StateValue> value;
     int64_t written_at = 0;
   };
+
+  // The entry's value, copied first when a snapshot still references it.
+  Result<StateValue*> Writable(Entry* entry) {
+    if (entry->value.use_count() > 1) {
+      std::string bytes;
+      entry->value->Serialize(&bytes);
+      ASSIGN_OR_RAISE(std::unique_ptr<StateValue> copy, decoder_(bytes));
+      entry->value = std::move(copy);
+    } else {
+      // The snapshot's reads of the value happen before it dropped its
+      // reference, which this pairs with.
+      std::atomic_thread_fence(std::memory_order_acquire);
+    }
+    return entry->value.get();
+  }
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
@@ -149,14 +223,11 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
-  /// Serializes every value now, so that Write only stores bytes.
+  /// References every value now; Write serializes them.
   Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
-    StateSnapshotEncoder encoder;
-    for (const auto& [name, table] : tables_) {
-      encoder.BeginTable(name);
-      table->Snapshot(&encoder);
-    }
-    return std::unique_ptr<StateSnapshot>(std::make_unique<EncodedStateSnapshot>(encoder.Finish()));
+    std::vector<FrozenTable> frozen;
+    for (const auto& [name, table] : tables_) frozen.push_back(table->Freeze(name));
+    return std::unique_ptr<StateSnapshot>(std::make_unique<MemoryStateSnapshot>(std::move(frozen)));
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {

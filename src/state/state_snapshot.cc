@@ -36,6 +36,12 @@ std::string StateSnapshotEncoder::Finish() {
   return image;
 }
 
+std::string StateSnapshotEncoder::TakePiece() {
+  std::string piece = std::move(bytes_);
+  bytes_.clear();
+  return piece;
+}
+
 Result<std::vector<std::string>> EncodedStateSnapshot::Write(const std::string& directory,
                                                              const std::string& prefix) {
   std::string path = directory + "/" + prefix + ".state";

@@ -22,8 +22,8 @@ namespace tiangong {
 /// value's bytes (StateValue::Serialize). The checkpoint metadata records each
 /// file's checksum.
 ///
-/// Encodes a snapshot in memory: the synchronous part of a snapshot, after
-/// which the operator may change its state again. Not thread-safe.
+/// Encodes a snapshot in memory (or, taken piece by piece, into a file). Not
+/// thread-safe.
 class StateSnapshotEncoder {
  public:
   StateSnapshotEncoder();
@@ -33,6 +33,10 @@ class StateSnapshotEncoder {
   void Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
   /// The finished image; the encoder is empty afterwards.
   std::string Finish();
+  /// The bytes encoded since the start or the last call, for writing an image
+  /// in pieces: the pieces and then Finish() make up the image.
+  std::string TakePiece();
+  size_t pending_bytes() const { return bytes_.size(); }
 
  private:
   std::string bytes_;
