@@ -199,6 +199,8 @@ Status JobExecution::PrepareAttempt(bool restart) {
     gates_ = std::move(gates);
     subtasks_ = std::move(subtasks);
   }
+  restored_subtasks_ = 0;
+  first_records_ = false;
   std::lock_guard<std::mutex> lock(mutex_);
   failure_ = Status::OK();
   return Status::OK();
@@ -550,6 +552,9 @@ Status JobExecution::RunSubtaskBody(Subtask* subtask) {
     }
     status = chain->Restore(states);
   }
+  if (status.ok() && restored_subtasks_.fetch_add(1) + 1 == subtasks_.size()) {
+    spdlog::info("Job '{}' restored the state of its {} subtasks", job_name_, subtasks_.size());
+  }
   if (status.ok()) {
     status =
         subtask->stage->source ? RunSource(subtask, chain.get()) : RunInputs(subtask, chain.get());
@@ -642,6 +647,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
       if (!status.ok()) break;
     }
     status = chain->Process(std::move(batch));
+    if (status.ok()) NoteRecordsProcessed();
     if (status.ok()) status = emit_watermarks(now);
   }
   if (!stop_barrier) {
@@ -777,6 +783,7 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
     InputGate::Item& item = *next;
     if (auto* batch = std::get_if<Batch>(&item.element)) {
       RETURN_NOT_OK(chain->Process(std::move(*batch), channel_input[item.channel]));
+      NoteRecordsProcessed();
     } else if (auto* watermark = std::get_if<Watermark>(&item.element)) {
       channel_watermarks[item.channel] =
           std::max(channel_watermarks[item.channel], watermark->timestamp);
@@ -805,6 +812,17 @@ Status JobExecution::RunInputs(Subtask* subtask, OperatorChain* chain) {
   if (!stop_barrier) RETURN_NOT_OK(chain->Finish());
   if (!coordinator_) return Status::OK();
   return AwaitLastCheckpoint(subtask, chain, stop_barrier, nullptr, nullptr);
+}
+
+void JobExecution::NoteRecordsProcessed() {
+  // How long a (re)start takes until data flows again (bench/restart.sh): the
+  // first records processed once every subtask has restored its state.
+  if (first_records_.load(std::memory_order_relaxed) ||
+      restored_subtasks_.load(std::memory_order_relaxed) < subtasks_.size() ||
+      first_records_.exchange(true)) {
+    return;
+  }
+  spdlog::info("Job '{}' processed its first records", job_name_);
 }
 
 void JobExecution::RemoveStateDirectory() {

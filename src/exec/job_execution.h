@@ -147,6 +147,8 @@ class JobExecution {
   Status RunInputs(Subtask* subtask, OperatorChain* chain);
   Result<std::unique_ptr<OperatorChain>> BuildChain(Subtask* subtask);
   void RecordFailure(const Status& status);
+  /// Logs the first records processed once every subtask restored its state.
+  void NoteRecordsProcessed();
   /// Sleeps up to `duration`, waking early on Stop(), Cancel() or a checkpoint
   /// trigger.
   void Pause(std::chrono::microseconds duration);
@@ -200,6 +202,10 @@ class JobExecution {
   int64_t checkpoint_floor_ = 0;
   std::optional<RestartStrategy> restart_strategy_;
   std::atomic<int64_t> restarts_{0};
+  /// Per attempt: subtasks that restored their state, and whether records
+  /// flowed since all had.
+  std::atomic<size_t> restored_subtasks_{0};
+  std::atomic<bool> first_records_{false};
   std::thread supervisor_;
   std::chrono::steady_clock::time_point started_;
   int64_t start_millis_ = 0;

@@ -144,6 +144,9 @@ class MemoryStateTable final : public StateTable {
     return frozen;
   }
 
+  /// Makes room for `more` entries.
+  void Reserve(size_t more) { entries_.reserve(entries_.size() + more); }
+
   /// Adds a restored entry with the time it had left to live (< 0: none).
   Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes) {
     if (ttl() && remaining_ttl_millis == 0) return Status::OK();
@@ -234,7 +237,11 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return RestoreStateSnapshots(
         files, keep, tables_,
         [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-           std::string_view value) { return table->Restore(key, remaining_ttl_millis, value); });
+           std::string_view value) { return table->Restore(key, remaining_ttl_millis, value); },
+        [this](std::string_view name, size_t entries) {
+          auto it = tables_.find(name);
+          if (it != tables_.end()) it->second->Reserve(entries);
+        });
   }
 
  private:

@@ -49,30 +49,75 @@ Result<std::vector<std::string>> EncodedStateSnapshot::Write(const std::string& 
   return std::vector<std::string>{path};
 }
 
-Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit) {
+namespace {
+
+// Walks the entries of a snapshot image (after its magic): `table` is called
+// at each table, `entry` for each entry. False when the image is truncated or
+// corrupt.
+template <typename OnTable, typename OnEntry>
+Result<bool> WalkStateSnapshot(std::string_view image, OnTable table, OnEntry entry) {
+  ByteReader reader(image);
+  bool in_table = false;
+  while (true) {
+    auto tag = reader.Fixed<uint8_t>();
+    if (!reader.ok()) return false;
+    if (tag == kEnd) return true;
+    if (tag == kTable) {
+      std::string_view name = reader.String();
+      if (!reader.ok()) return false;
+      RETURN_NOT_OK(table(name));
+      in_table = true;
+      continue;
+    }
+    if (tag != kEntry || !in_table) return false;
+    std::string_view key = reader.String();
+    auto remaining = reader.Fixed<int64_t>();
+    std::string_view value = reader.String();
+    if (!reader.ok()) return false;
+    RETURN_NOT_OK(entry(key, remaining, value));
+  }
+}
+
+}  // namespace
+
+Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
+                         const StateSnapshotSizes& sizes) {
   ASSIGN_OR_RAISE(std::string bytes, ReadFile(path));
   if (std::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
     return Status::DataError("'{}' is not a Tiangong state snapshot", path);
   }
-  ByteReader reader(std::string_view(bytes).substr(kMagic.size()));
+  std::string_view image = std::string_view(bytes).substr(kMagic.size());
   std::string_view table;
-  bool in_table = false;
-  while (true) {
-    auto tag = reader.Fixed<uint8_t>();
-    if (!reader.ok()) break;
-    if (tag == kEnd) return Status::OK();
-    if (tag == kTable) {
-      table = reader.String();
-      in_table = true;
-      continue;
+  bool complete = true;
+  if (sizes) {
+    std::vector<std::pair<std::string_view, size_t>> counts;
+    ASSIGN_OR_RAISE(complete, WalkStateSnapshot(
+                                  image,
+                                  [&](std::string_view name) {
+                                    counts.emplace_back(name, 0);
+                                    return Status::OK();
+                                  },
+                                  [&](std::string_view, int64_t, std::string_view) {
+                                    ++counts.back().second;
+                                    return Status::OK();
+                                  }));
+    if (complete) {
+      for (const auto& [name, entries] : counts) sizes(name, entries);
     }
-    if (tag != kEntry || !in_table) break;
-    std::string_view key = reader.String();
-    auto remaining = reader.Fixed<int64_t>();
-    std::string_view value = reader.String();
-    if (!reader.ok()) break;
-    RETURN_NOT_OK(visit(table, key, remaining, value));
   }
+  if (complete) {
+    ASSIGN_OR_RAISE(complete,
+                    WalkStateSnapshot(
+                        image,
+                        [&](std::string_view name) {
+                          table = name;
+                          return Status::OK();
+                        },
+                        [&](std::string_view key, int64_t remaining, std::string_view value) {
+                          return visit(table, key, remaining, value);
+                        }));
+  }
+  if (complete) return Status::OK();
   return Status::DataError("State snapshot '{}' is truncated or corrupt", path);
 }
 

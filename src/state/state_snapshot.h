@@ -58,9 +58,15 @@ using StateSnapshotVisitor =
     std::function<Status(std::string_view table, std::string_view key, int64_t remaining_ttl_millis,
                          std::string_view value)>;
 
-/// Calls `visit` for every entry of snapshot file `path`, in file order. Fails
-/// with a DataError naming the file when it is not a complete state snapshot.
-Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit);
+/// How many entries a snapshot file holds of a table, told before its entries
+/// are visited (so that a backend can size its tables).
+using StateSnapshotSizes = std::function<void(std::string_view table, size_t entries)>;
+
+/// Calls `visit` for every entry of snapshot file `path`, in file order, after
+/// telling `sizes` (when set) each table's number of entries. Fails with a
+/// DataError naming the file when it is not a complete state snapshot.
+Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
+                         const StateSnapshotSizes& sizes = nullptr);
 
 /// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value)`
 /// for every entry of `files` that `keep` (when set) accepts, `table` being the
@@ -68,7 +74,8 @@ Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& vi
 /// a table that `tables` lacks.
 template <typename Tables, typename RestoreEntry>
 Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
-                             const Tables& tables, RestoreEntry restore) {
+                             const Tables& tables, RestoreEntry restore,
+                             const StateSnapshotSizes& sizes = nullptr) {
   for (const std::string& file : files) {
     RETURN_NOT_OK(ReadStateSnapshot(
         file,
@@ -86,7 +93,8 @@ Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateK
                 fmt::format("restoring state table '{}' from '{}'", name, file));
           }
           return Status::OK();
-        }));
+        },
+        sizes));
   }
   return Status::OK();
 }
