@@ -21,6 +21,24 @@ Status SyncPath(const std::string& path, bool directory);
 /// Creates `path` and its parents; succeeds when it exists already.
 Status CreateDirectories(const std::string& path);
 
+/// A whole file mapped read-only into memory: its bytes are read from the page
+/// cache as they are touched, not copied. The file must not be changed while
+/// mapped (deleting it is fine).
+class MappedFile {
+ public:
+  static Result<std::shared_ptr<const MappedFile>> Open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::string_view bytes() const { return {data_, size_}; }
+
+ private:
+  MappedFile(const char* data, size_t size) : data_(data), size_(size) {}
+  const char* data_;  // null for an empty file
+  size_t size_;
+};
+
 /// Writes a file piece by piece; Close() syncs it to disk. A writer that is
 /// destroyed without Close() leaves an incomplete file.
 class SyncedFileWriter {

@@ -640,6 +640,39 @@ TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
   EXPECT_EQ(*counts->Find(KeyOf(3)), nullptr);
 }
 
+// A restored backend may keep entries serialized until they are used; a
+// snapshot of it holds used and unused entries alike.
+TEST_P(StateSnapshotTest, SnapshotsOfARestoredStateHoldUsedAndUnusedEntries) {
+  auto [from, to] = GetParam();
+  auto first = MakeBackend(from, "first");
+  StateTable* counts = *first->Table("counts", DecodeCounter);
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  ASSERT_TRUE(first->Flush().ok());
+  std::vector<std::string> files = WriteSnapshot(first.get(), "first");
+
+  auto second = MakeBackend(to, "second");
+  StateTable* restored = *second->Table("counts", DecodeCounter);
+  ASSERT_TRUE(second->Restore(files, nullptr).ok());
+  static_cast<Counter*>(*restored->Find(KeyOf(1)))->value = -1;
+  restored->MarkChanged(KeyOf(1));
+  ASSERT_TRUE(restored->Erase(KeyOf(2)).ok());
+  ASSERT_TRUE(restored->Insert(KeyOf(3), std::make_unique<Counter>(-3)).ok());
+  ASSERT_TRUE(second->Flush().ok());
+  std::vector<std::string> second_files = WriteSnapshot(second.get(), "second");
+  second.reset();  // the snapshot's files stand on their own
+
+  auto third = MakeBackend(from, "third");
+  StateTable* again = *third->Table("counts", DecodeCounter);
+  ASSERT_TRUE(third->Restore(second_files, nullptr).ok());
+  EXPECT_EQ(again->size(), 999u);
+  EXPECT_EQ(ValueOf(*again->Find(KeyOf(0))), 0);
+  EXPECT_EQ(ValueOf(*again->Find(KeyOf(1))), -1);
+  EXPECT_EQ(*again->Find(KeyOf(2)), nullptr);
+  EXPECT_EQ(ValueOf(*again->Find(KeyOf(3))), -3);
+  EXPECT_EQ(ValueOf(*again->Find(KeyOf(999))), 999);
+}
+
 TEST_P(StateSnapshotTest, RestoresOnlyTheKeysTheFilterKeeps) {
   auto [from, to] = GetParam();
   // Two instances' snapshots are split between two new instances by key.

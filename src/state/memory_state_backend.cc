@@ -6,6 +6,10 @@
 // the checkpoint's writer thread serializes them later. Until it has, the
 // table copies a value the snapshot references before handing it out for
 // changing, so the snapshot sees each value as it was at the barrier.
+//
+// A restore is lazy: entries keep their serialized bytes, in the loaded
+// snapshot file, until first used; a snapshot writes such bytes as they are.
+// A file is released once none of its entries is left undecoded.
 
 #include <algorithm>
 #include <atomic>
@@ -30,15 +34,18 @@ int64_t NowMillis() {
 
 constexpr size_t kSnapshotPieceBytes = 1 << 20;
 
-// A table's entries as they were at a snapshot.
+// A table's entries as they were at a snapshot: a value, or the serialized
+// bytes of one not decoded since a restore (in one of `images`).
 struct FrozenEntry {
   std::string key;
   int64_t remaining_ttl_millis;
   std::shared_ptr<const StateValue> value;
+  std::string_view serialized;
 };
 struct FrozenTable {
   std::string name;
   std::vector<FrozenEntry> entries;
+  std::vector<std::shared_ptr<const MappedFile>> images;
 };
 
 // Serializes the frozen values on the checkpoint's writer thread, dropping
@@ -56,15 +63,20 @@ class MemoryStateSnapshot final : public StateSnapshot {
     for (FrozenTable& table : tables_) {
       encoder.BeginTable(table.name);
       for (FrozenEntry& entry : table.entries) {
-        bytes.clear();
-        entry.value->Serialize(&bytes);
-        encoder.Add(entry.key, entry.remaining_ttl_millis, bytes);
-        entry.value.reset();
+        if (entry.value) {
+          bytes.clear();
+          entry.value->Serialize(&bytes);
+          encoder.Add(entry.key, entry.remaining_ttl_millis, bytes);
+          entry.value.reset();
+        } else {
+          encoder.Add(entry.key, entry.remaining_ttl_millis, entry.serialized);
+        }
         if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
           RETURN_NOT_OK(file->Append(encoder.TakePiece()));
         }
       }
       table.entries = {};
+      table.images = {};
     }
     RETURN_NOT_OK(file->Append(encoder.Finish()));
     RETURN_NOT_OK(file->Close());
@@ -86,7 +98,7 @@ class MemoryStateTable final : public StateTable {
     auto it = entries_.find(key);
     if (it == entries_.end()) return static_cast<StateValue*>(nullptr);
     if (Expired(it->second)) {
-      entries_.erase(it);
+      EraseEntry(it);
       return static_cast<StateValue*>(nullptr);
     }
     return Writable(&it->second);
@@ -94,6 +106,7 @@ class MemoryStateTable final : public StateTable {
 
   Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
     Entry& entry = entries_[std::string(key)];
+    Release(&entry);
     StateValue* raw = value.get();
     entry.value = std::move(value);
     entry.written_at = ttl() ? options_.clock() : 0;
@@ -108,7 +121,7 @@ class MemoryStateTable final : public StateTable {
 
   Status Erase(std::string_view key) override {
     auto it = entries_.find(key);
-    if (it != entries_.end()) entries_.erase(it);
+    if (it != entries_.end()) EraseEntry(it);
     return Status::OK();
   }
 
@@ -139,7 +152,10 @@ class MemoryStateTable final : public StateTable {
       if (Expired(entry)) continue;
       frozen.entries.push_back(
           FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                      entry.value});
+                      entry.value, entry.serialized});
+    }
+    for (const Image& image : images_) {
+      if (image.bytes) frozen.images.push_back(image.bytes);
     }
     return frozen;
   }
@@ -147,12 +163,18 @@ class MemoryStateTable final : public StateTable {
   /// Makes room for `more` entries.
   void Reserve(size_t more) { entries_.reserve(entries_.size() + more); }
 
-  /// Adds a restored entry with the time it had left to live (< 0: none).
-  Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes) {
+  /// Adds a restored entry with the time it had left to live (< 0: none),
+  /// still serialized: `bytes` stays in `image`.
+  Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes,
+                 const std::shared_ptr<const MappedFile>& image) {
     if (ttl() && remaining_ttl_millis == 0) return Status::OK();
-    ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(bytes));
     Entry& entry = entries_[std::string(key)];
-    entry.value = std::move(value);
+    Release(&entry);
+    if (images_.empty() || images_.back().bytes != image) images_.push_back(Image{image, 0});
+    entry.value.reset();
+    entry.serialized = bytes;
+    entry.image = static_cast<uint32_t>(images_.size() - 1);
+    ++images_.back().undecoded;
     if (ttl()) {
       entry.written_at =
           RestoredWriteTime(options_.clock(), options_.ttl.count(), remaining_ttl_millis);
@@ -161,15 +183,46 @@ class MemoryStateTable final : public StateTable {
   }
 
  private:
+  static constexpr uint32_t kNoImage = UINT32_MAX;
+
   struct Entry {
-    // Shared with snapshots that have not written it yet.
+    // Shared with snapshots that have not written it yet. Null while the
+    // entry is still serialized in images_[image].
     std::shared_ptr<StateValue> value;
+    std::string_view serialized;
+    uint32_t image = kNoImage;
     int64_t written_at = 0;
   };
+  // A restored snapshot file and how many entries are still serialized in it.
+  struct Image {
+    std::shared_ptr<const MappedFile> bytes;
+    size_t undecoded = 0;
+  };
 
-  // The entry's value, copied first when a snapshot still references it.
+  // Lets go of the entry's serialized bytes, and of their file once no entry
+  // needs it.
+  void Release(Entry* entry) {
+    if (entry->image == kNoImage) return;
+    Image& image = images_[entry->image];
+    if (--image.undecoded == 0) image.bytes.reset();
+    entry->image = kNoImage;
+    entry->serialized = {};
+  }
+
+  template <typename Iterator>
+  void EraseEntry(Iterator it) {
+    Release(&it->second);
+    entries_.erase(it);
+  }
+
+  // The entry's value, decoded on first use after a restore, and copied first
+  // when a snapshot still references it.
   Result<StateValue*> Writable(Entry* entry) {
-    if (entry->value.use_count() > 1) {
+    if (!entry->value) {
+      ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(entry->serialized));
+      entry->value = std::move(value);
+      Release(entry);
+    } else if (entry->value.use_count() > 1) {
       std::string bytes;
       entry->value->Serialize(&bytes);
       ASSIGN_OR_RAISE(std::unique_ptr<StateValue> copy, decoder_(bytes));
@@ -201,7 +254,7 @@ class MemoryStateTable final : public StateTable {
         ++checked;
         if (Expired(it->second)) expired.push_back(it->first);
       }
-      for (const std::string& key : expired) entries_.erase(key);
+      for (const std::string& key : expired) EraseEntry(entries_.find(key));
       ++cleanup_cursor_;
     }
   }
@@ -209,6 +262,7 @@ class MemoryStateTable final : public StateTable {
   StateDecoder decoder_;
   StateTableOptions options_;
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  std::vector<Image> images_;
   size_t cleanup_cursor_ = 0;
 };
 
@@ -237,7 +291,9 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return RestoreStateSnapshots(
         files, keep, tables_,
         [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-           std::string_view value) { return table->Restore(key, remaining_ttl_millis, value); },
+           std::string_view value, const std::shared_ptr<const MappedFile>& image) {
+          return table->Restore(key, remaining_ttl_millis, value, image);
+        },
         [this](std::string_view name, size_t entries) {
           auto it = tables_.find(name);
           if (it != tables_.end()) it->second->Reserve(entries);

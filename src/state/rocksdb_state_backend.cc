@@ -695,7 +695,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     RETURN_NOT_OK(RestoreStateSnapshots(
         files, keep, tables_,
         [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-            std::string_view value) -> Status {
+            std::string_view value, const std::shared_ptr<const MappedFile>&) -> Status {
           // A batch holds the entries of one table, so that each counts its own.
           if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
             RETURN_NOT_OK(batch_table->WriteRestored(&batch));

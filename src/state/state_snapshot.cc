@@ -80,13 +80,23 @@ Result<bool> WalkStateSnapshot(std::string_view image, OnTable table, OnEntry en
 
 }  // namespace
 
-Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
-                         const StateSnapshotSizes& sizes) {
-  ASSIGN_OR_RAISE(std::string bytes, ReadFile(path));
-  if (std::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
+Result<std::shared_ptr<const MappedFile>> LoadStateSnapshot(const std::string& path) {
+  ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> file, MappedFile::Open(path));
+  if (file->bytes().substr(0, kMagic.size()) != kMagic) {
     return Status::DataError("'{}' is not a Tiangong state snapshot", path);
   }
-  std::string_view image = std::string_view(bytes).substr(kMagic.size());
+  return file;
+}
+
+Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
+                         const StateSnapshotSizes& sizes) {
+  ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> image, LoadStateSnapshot(path));
+  return VisitStateSnapshot(image->bytes(), path, visit, sizes);
+}
+
+Status VisitStateSnapshot(std::string_view bytes, const std::string& path,
+                          const StateSnapshotVisitor& visit, const StateSnapshotSizes& sizes) {
+  std::string_view image = bytes.substr(kMagic.size());
   std::string_view table;
   bool complete = true;
   if (sizes) {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "common/files.h"
 #include "common/result.h"
 #include "state/keyed_state.h"
 
@@ -62,23 +63,36 @@ using StateSnapshotVisitor =
 /// are visited (so that a backend can size its tables).
 using StateSnapshotSizes = std::function<void(std::string_view table, size_t entries)>;
 
-/// Calls `visit` for every entry of snapshot file `path`, in file order, after
-/// telling `sizes` (when set) each table's number of entries. Fails with a
-/// DataError naming the file when it is not a complete state snapshot.
+/// Snapshot file `path`, mapped into memory; the string views VisitStateSnapshot
+/// hands out point into (a backend may keep them, and the image, to decode
+/// values later).
+Result<std::shared_ptr<const MappedFile>> LoadStateSnapshot(const std::string& path);
+
+/// Calls `visit` for every entry of `image` (loaded from `path`), in file
+/// order, after telling `sizes` (when set) each table's number of entries.
+/// Fails with a DataError naming the file when it is not a complete state
+/// snapshot.
+Status VisitStateSnapshot(std::string_view image, const std::string& path,
+                          const StateSnapshotVisitor& visit,
+                          const StateSnapshotSizes& sizes = nullptr);
+
+/// LoadStateSnapshot, then VisitStateSnapshot.
 Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
                          const StateSnapshotSizes& sizes = nullptr);
 
-/// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value)`
-/// for every entry of `files` that `keep` (when set) accepts, `table` being the
-/// table of that name in `tables` (a map from name to unique_ptr). Fails naming
-/// a table that `tables` lacks.
+/// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value,
+/// image)` for every entry of `files` that `keep` (when set) accepts, `table`
+/// being the table of that name in `tables` (a map from name to unique_ptr) and
+/// `image` the loaded file that `key` and `value` point into. Fails naming a
+/// table that `tables` lacks.
 template <typename Tables, typename RestoreEntry>
 Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
                              const Tables& tables, RestoreEntry restore,
                              const StateSnapshotSizes& sizes = nullptr) {
   for (const std::string& file : files) {
-    RETURN_NOT_OK(ReadStateSnapshot(
-        file,
+    ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> image, LoadStateSnapshot(file));
+    RETURN_NOT_OK(VisitStateSnapshot(
+        image->bytes(), file,
         [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
             std::string_view value) -> Status {
           auto it = tables.find(name);
@@ -87,7 +101,7 @@ Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateK
                 "The restored state has a table '{}' that this operator does not keep", name);
           }
           if (keep && !keep(name, key)) return Status::OK();
-          Status status = restore(it->second.get(), key, remaining_ttl_millis, value);
+          Status status = restore(it->second.get(), key, remaining_ttl_millis, value, image);
           if (!status.ok()) {
             return status.WithContext(
                 fmt::format("restoring state table '{}' from '{}'", name, file));
