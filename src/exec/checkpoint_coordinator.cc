@@ -330,11 +330,15 @@ void CheckpointCoordinator::Fail(const Pending& pending, const Status& status) {
   int failures = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++num_failed_;
     if (pending.request) {
       pending.request->outcome = status;
       changed_.notify_all();
-    } else {
+    }
+    // A checkpoint that fails as the job ends (its state going away) fails
+    // nothing more.
+    if (shutdown_) return;
+    ++num_failed_;
+    if (!pending.request) {
       failures = ++consecutive_failures_;
     }
   }

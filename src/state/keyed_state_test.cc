@@ -425,6 +425,29 @@ TEST(RocksDbStateTest, CreatesItsDirectoryAndRemovesItWhenDestroyed) {
   EXPECT_TRUE(std::filesystem::is_directory(scratch.path() / "job"));
 }
 
+// A subtask may end while the checkpoint's thread still writes its snapshot.
+TEST(RocksDbStateTest, ASnapshotOutlivesItsBackendAndThenRemovesTheDatabase) {
+  ScratchDirectory scratch;
+  std::filesystem::path directory = scratch.path() / "db";
+  auto backend = MakeRocksDb(directory);
+  StateTable* table = *backend->Table("counts", DecodeCounter);
+  ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
+  ASSERT_TRUE(backend->Flush().ok());
+  Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  backend.reset();
+  EXPECT_TRUE(std::filesystem::exists(directory));
+  Result<std::vector<std::string>> files = (*snapshot)->Write(scratch.path().string(), "late");
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  snapshot->reset();
+  EXPECT_FALSE(std::filesystem::exists(directory));
+
+  auto restored = MakeRocksDb(scratch.path() / "restored");
+  StateTable* counts = *restored->Table("counts", DecodeCounter);
+  ASSERT_TRUE(restored->Restore(*files, nullptr).ok());
+  EXPECT_EQ(ValueOf(*counts->Find("a")), 1);
+}
+
 TEST(RocksDbStateTest, DiscardsADatabaseLeftInItsDirectory) {
   ScratchDirectory scratch;
   std::filesystem::path directory = scratch.path() / "db";

@@ -57,6 +57,8 @@ namespace {
 constexpr int64_t kMinimumMemoryBytes = 1LL << 20;
 /// Entries the TTL sweep checks per Flush, on top of twice the entries written.
 constexpr size_t kSweepEntriesPerFlush = 256;
+/// Snapshots are written to their file in pieces of about this size.
+constexpr size_t kSnapshotPieceBytes = 1 << 20;
 /// A table whose Flushes write nothing is swept at most this often (table clock).
 constexpr int64_t kIdleSweepIntervalMillis = 1000;
 /// Deletions of expired entries found by ForEach are written in batches this big.
@@ -76,6 +78,122 @@ Status RocksDbError(const rocksdb::Status& status, std::string_view operation,
   return Status::IOError("RocksDB state backend in '{}': {} failed: {}", directory, operation,
                          status.ToString());
 }
+
+/// A stored value split into its write time (0 without a TTL) and the bytes
+/// of StateValue::Serialize.
+struct StoredValue {
+  int64_t written_at = 0;
+  std::string_view payload;
+};
+
+Result<StoredValue> ParseStored(std::string_view bytes, bool ttl, const std::string& table,
+                                const std::string& directory) {
+  StoredValue stored;
+  if (!ttl) {
+    stored.payload = bytes;
+    return stored;
+  }
+  if (bytes.size() < sizeof(int64_t)) {
+    return Status::DataError(
+        "RocksDB state backend in '{}': table '{}' holds a value of {} bytes, too short for "
+        "its write time",
+        directory, table, bytes.size());
+  }
+  std::memcpy(&stored.written_at, bytes.data(), sizeof(int64_t));
+  stored.payload = bytes.substr(sizeof(int64_t));
+  return stored;
+}
+
+/// A backend's database, its column families and its directory, shared by the
+/// backend and the snapshots not yet written: the last to let go closes the
+/// database and removes the directory.
+struct Database {
+  ~Database() {
+    if (db != nullptr) {
+      for (auto& [name, handle] : column_families) {
+        if (handle != nullptr) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+      }
+      column_families.clear();
+      db->Close().PermitUncheckedError();
+      db.reset();
+    }
+    // Errors are ignored: a destructor cannot report them, and leftovers in a
+    // temporary directory do no harm.
+    std::error_code error;
+    if (created_directory) {
+      std::filesystem::remove_all(directory, error);
+    } else {
+      // The directory was there before: remove only what RocksDB made.
+      rocksdb::DestroyDB(directory, options).PermitUncheckedError();
+      std::filesystem::remove(directory, error);
+    }
+  }
+
+  std::string directory;
+  bool created_directory = false;
+  rocksdb::Options options;
+  std::unique_ptr<rocksdb::DB> db;
+  /// The column family of each table but 'default', which the database owns.
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> column_families;
+};
+
+/// What a snapshot needs to know of a table to write its entries.
+struct SnapshotTable {
+  std::string name;
+  rocksdb::ColumnFamilyHandle* column_family;
+  int64_t ttl_millis;  // 0: none
+  int64_t now;         // the table clock at the snapshot
+};
+
+/// A RocksDB snapshot (a consistent view that later writes do not change) of
+/// a backend's database: Write() reads it on the checkpoint's thread and
+/// encodes the canonical format, while the operator goes on writing.
+class RocksDbStateSnapshot final : public StateSnapshot {
+ public:
+  RocksDbStateSnapshot(std::shared_ptr<Database> database, std::vector<SnapshotTable> tables)
+      : database_(std::move(database)),
+        snapshot_(database_->db->GetSnapshot()),
+        tables_(std::move(tables)) {}
+  ~RocksDbStateSnapshot() override { database_->db->ReleaseSnapshot(snapshot_); }
+
+  Result<std::vector<std::string>> Write(const std::string& directory,
+                                         const std::string& prefix) override {
+    std::string path = directory + "/" + prefix + ".state";
+    ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
+    StateSnapshotEncoder encoder;
+    rocksdb::ReadOptions read_options;
+    read_options.snapshot = snapshot_;
+    read_options.fill_cache = false;
+    for (const SnapshotTable& table : tables_) {
+      encoder.BeginTable(table.name);
+      bool ttl = table.ttl_millis > 0;
+      std::unique_ptr<rocksdb::Iterator> it(
+          database_->db->NewIterator(read_options, table.column_family));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        ASSIGN_OR_RAISE(StoredValue stored,
+                        ParseStored(ToView(it->value()), ttl, table.name, database_->directory));
+        if (ttl && table.now - stored.written_at >= table.ttl_millis) continue;  // expired
+        int64_t remaining = ttl ? RemainingTtl(table.now, table.ttl_millis, stored.written_at) : -1;
+        encoder.Add(ToView(it->key()), remaining, stored.payload);
+        if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
+          RETURN_NOT_OK(file->Append(encoder.TakePiece()));
+        }
+      }
+      if (!it->status().ok()) {
+        return RocksDbError(it->status(), fmt::format("snapshotting table '{}'", table.name),
+                            database_->directory);
+      }
+    }
+    RETURN_NOT_OK(file->Append(encoder.Finish()));
+    RETURN_NOT_OK(file->Close());
+    return std::vector<std::string>{path};
+  }
+
+ private:
+  std::shared_ptr<Database> database_;
+  const rocksdb::Snapshot* snapshot_;
+  std::vector<SnapshotTable> tables_;
+};
 
 /// One table: a column family of the backend's database plus the cache of
 /// decoded values found or inserted since the last Flush.
@@ -220,24 +338,13 @@ class RocksDbStateTable final : public StateTable {
   /// Find, ForEach or the sweep meets them.
   size_t size() const override { return static_cast<size_t>(count_); }
 
-  /// Writes the cached changes, then appends every live stored entry to
-  /// `encoder` (as stored: values are not decoded).
-  Status Snapshot(StateSnapshotEncoder* encoder) {
+  /// Writes the cached changes, so that the database holds every entry, and
+  /// says what a snapshot needs to know of the table.
+  Result<SnapshotTable> PrepareSnapshot() {
     rocksdb::WriteBatch changes;
     AddChanges(&changes);
     if (changes.Count() > 0) RETURN_NOT_OK(Write(&changes, "writing"));
-    int64_t now = Now();
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan_options_, column_family_));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      ASSIGN_OR_RAISE(StoredValue stored, Parse(ToView(it->value())));
-      if (Expired(stored.written_at, now)) continue;
-      int64_t remaining = ttl() ? RemainingTtl(now, options_.ttl.count(), stored.written_at) : -1;
-      encoder->Add(ToView(it->key()), remaining, stored.payload);
-    }
-    if (!it->status().ok()) {
-      return RocksDbError(it->status(), fmt::format("snapshotting table '{}'", name_), *directory_);
-    }
-    return Status::OK();
+    return SnapshotTable{name_, column_family_, ttl() ? options_.ttl.count() : 0, Now()};
   }
 
   /// Adds a restored entry (with the time it had left to live; < 0: none) to
@@ -282,13 +389,6 @@ class RocksDbStateTable final : public StateTable {
     uint64_t last_used = 0;
   };
 
-  /// A stored value split into its write time (0 without a TTL) and the bytes
-  /// of StateValue::Serialize.
-  struct StoredValue {
-    int64_t written_at = 0;
-    std::string_view payload;
-  };
-
   struct TransparentHash {
     using is_transparent = void;
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
@@ -309,20 +409,7 @@ class RocksDbStateTable final : public StateTable {
   }
 
   Result<StoredValue> Parse(std::string_view bytes) const {
-    StoredValue stored;
-    if (!ttl()) {
-      stored.payload = bytes;
-      return stored;
-    }
-    if (bytes.size() < sizeof(int64_t)) {
-      return Status::DataError(
-          "RocksDB state backend in '{}': table '{}' holds a value of {} bytes, too short for "
-          "its write time",
-          *directory_, name_, bytes.size());
-    }
-    std::memcpy(&stored.written_at, bytes.data(), sizeof(int64_t));
-    stored.payload = bytes.substr(sizeof(int64_t));
-    return stored;
+    return ParseStored(bytes, ttl(), name_, *directory_);
   }
 
   /// The stored value of `key`, or nullopt. The payload points into
@@ -626,49 +713,33 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   /// `created_directory`) and deletes it when destroyed.
   RocksDbStateBackend(std::string directory, bool created_directory, rocksdb::Options options,
                       size_t cached_values)
-      : directory_(std::move(directory)),
-        created_directory_(created_directory),
-        options_(std::move(options)),
-        cached_values_(cached_values) {}
-
-  ~RocksDbStateBackend() override {
-    tables_.clear();
-    if (db_ != nullptr) {
-      for (auto& [name, handle] : column_families_) {
-        if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
-      }
-      column_families_.clear();
-      db_->Close().PermitUncheckedError();
-      db_.reset();
-    }
-    // Errors are ignored: a destructor cannot report them, and leftovers in a
-    // temporary directory do no harm.
-    std::error_code error;
-    if (created_directory_) {
-      std::filesystem::remove_all(directory_, error);
-    } else {
-      // The directory was there before: remove only what RocksDB made.
-      rocksdb::DestroyDB(directory_, options_).PermitUncheckedError();
-      std::filesystem::remove(directory_, error);
-    }
+      : database_(std::make_shared<Database>()), cached_values_(cached_values) {
+    database_->directory = std::move(directory);
+    database_->created_directory = created_directory;
+    database_->options = std::move(options);
   }
+
+  /// The database closes (and its directory goes) once no snapshot of it is
+  /// left unwritten.
+  ~RocksDbStateBackend() override { tables_.clear(); }
 
   Result<StateTable*> Table(const std::string& name, StateDecoder decoder,
                             StateTableOptions options) override {
     auto it = tables_.find(name);
     if (it != tables_.end()) return it->second.get();
+    rocksdb::DB* db = database_->db.get();
     rocksdb::ColumnFamilyHandle* column_family = nullptr;
     if (name == rocksdb::kDefaultColumnFamilyName) {
-      column_family = db_->DefaultColumnFamily();
+      column_family = db->DefaultColumnFamily();
     } else {
-      rocksdb::Status status = db_->CreateColumnFamily(options_, name, &column_family);
+      rocksdb::Status status = db->CreateColumnFamily(database_->options, name, &column_family);
       if (!status.ok()) {
-        return RocksDbError(status, fmt::format("creating table '{}'", name), directory_);
+        return RocksDbError(status, fmt::format("creating table '{}'", name), database_->directory);
       }
-      column_families_[name] = column_family;
+      database_->column_families[name] = column_family;
     }
     auto table =
-        std::make_unique<RocksDbStateTable>(db_.get(), column_family, &directory_, name,
+        std::make_unique<RocksDbStateTable>(db, column_family, &database_->directory, name,
                                             std::move(decoder), std::move(options), cached_values_);
     StateTable* result = table.get();
     tables_.emplace(name, std::move(table));
@@ -680,13 +751,15 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
+  /// Writes the cached changes and takes a RocksDB snapshot; Write reads it.
   Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
-    StateSnapshotEncoder encoder;
+    std::vector<SnapshotTable> tables;
     for (const auto& [name, table] : tables_) {
-      encoder.BeginTable(name);
-      RETURN_NOT_OK(table->Snapshot(&encoder));
+      ASSIGN_OR_RAISE(SnapshotTable prepared, table->PrepareSnapshot());
+      tables.push_back(std::move(prepared));
     }
-    return std::unique_ptr<StateSnapshot>(std::make_unique<EncodedStateSnapshot>(encoder.Finish()));
+    return std::unique_ptr<StateSnapshot>(
+        std::make_unique<RocksDbStateSnapshot>(database_, std::move(tables)));
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
@@ -712,28 +785,23 @@ class RocksDbStateBackend final : public KeyedStateBackend {
 
  private:
   Status Open() {
-    // State does not outlive a job yet, so a database left by an earlier run
-    // that did not shut down cleanly is stale.
+    // A checkpoint restores into a new database, so a database left by an
+    // earlier run that did not shut down cleanly is stale.
+    const std::string& directory = database_->directory;
     std::error_code error;
-    if (std::filesystem::exists(std::filesystem::path(directory_) / "CURRENT", error)) {
-      rocksdb::Status status = rocksdb::DestroyDB(directory_, options_);
-      if (!status.ok()) return RocksDbError(status, "discarding a stale database", directory_);
+    if (std::filesystem::exists(std::filesystem::path(directory) / "CURRENT", error)) {
+      rocksdb::Status status = rocksdb::DestroyDB(directory, database_->options);
+      if (!status.ok()) return RocksDbError(status, "discarding a stale database", directory);
     }
     rocksdb::DB* db = nullptr;
-    rocksdb::Status status = rocksdb::DB::Open(options_, directory_, &db);
-    if (!status.ok()) return RocksDbError(status, "opening the database", directory_);
-    db_.reset(db);
+    rocksdb::Status status = rocksdb::DB::Open(database_->options, directory, &db);
+    if (!status.ok()) return RocksDbError(status, "opening the database", directory);
+    database_->db.reset(db);
     return Status::OK();
   }
 
-  const std::string directory_;
-  const bool created_directory_;
-  const rocksdb::Options options_;
+  std::shared_ptr<Database> database_;
   const size_t cached_values_;
-  std::unique_ptr<rocksdb::DB> db_;
-  /// The column family of each table but 'default', which the database owns.
-  /// Kept for checkpoints, which must name every column family.
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> column_families_;
   std::map<std::string, std::unique_ptr<RocksDbStateTable>, std::less<>> tables_;
 };
 
