@@ -272,6 +272,12 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
   CheckpointMetadata metadata;
   metadata.id = pending.id;
   metadata.savepoint = savepoint;
+  // Checkpoints may share files (incremental RocksDB checkpoints); a
+  // savepoint stands on its own.
+  std::string shared;
+  if (!savepoint) {
+    ASSIGN_OR_RAISE(shared, storage_.CreateSharedDirectory());
+  }
   metadata.timestamp_millis = WallClockMicros() / 1000;
   metadata.job_name = job_name_;
   int64_t bytes = 0;
@@ -295,10 +301,11 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
       if (!operator_snapshot.keyed_state) continue;
       ASSIGN_OR_RAISE(std::vector<std::string> paths,
                       operator_snapshot.keyed_state->Write(
-                          directory, fmt::format("{}-{}", operator_id, identity.subtask)));
+                          directory, fmt::format("{}-{}", operator_id, identity.subtask), shared));
       for (const std::string& path : paths) {
-        std::string name = std::filesystem::path(path).filename().string();
-        ASSIGN_OR_RAISE(CheckpointFile file, CheckpointStorage::DescribeFile(directory, name));
+        // "<file>", or "../shared/<file>" for a file checkpoints share.
+        std::string name = std::filesystem::path(path).lexically_relative(directory).string();
+        ASSIGN_OR_RAISE(CheckpointFile file, DescribeFile(directory, name, !shared.empty()));
         bytes += static_cast<int64_t>(file.size);
         instance.files.push_back(name);
         metadata.files.push_back(std::move(file));
@@ -321,6 +328,23 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
   completed->finished = pending.finished;
   completed->path = directory;
   return Status::OK();
+}
+
+Result<CheckpointFile> CheckpointCoordinator::DescribeFile(const std::string& directory,
+                                                           const std::string& name,
+                                                           bool may_be_shared) {
+  bool shared = may_be_shared && name.rfind("../", 0) == 0;
+  if (!shared) return CheckpointStorage::DescribeFile(directory, name);
+  // A shared file never changes: its size and checksum are computed once.
+  std::string key = std::filesystem::path(name).filename().string();
+  auto it = shared_files_.find(key);
+  if (it == shared_files_.end()) {
+    ASSIGN_OR_RAISE(CheckpointFile file, CheckpointStorage::DescribeFile(directory, name));
+    it = shared_files_.emplace(key, std::move(file)).first;
+  }
+  CheckpointFile file = it->second;
+  file.path = name;
+  return file;
 }
 
 void CheckpointCoordinator::Fail(const Pending& pending, const Status& status) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -153,6 +154,10 @@ class CheckpointCoordinator {
   Status Write(const Pending& pending, CompletedCheckpoint* completed);
   Status WriteInto(const std::string& directory, const Pending& pending, bool savepoint,
                    CompletedCheckpoint* completed);
+  /// Size and checksum of a written file, `name` relative to `directory`;
+  /// those of files in the shared directory are remembered.
+  Result<CheckpointFile> DescribeFile(const std::string& directory, const std::string& name,
+                                      bool may_be_shared);
   /// Where the pending checkpoint's files and _metadata go.
   Result<std::string> CreateDirectory(const Pending& pending) const;
   /// Reports a failed checkpoint: to its requester, else against the
@@ -193,7 +198,9 @@ class CheckpointCoordinator {
   std::chrono::steady_clock::time_point last_trigger_;     // GUARDED_BY(mutex_)
   std::chrono::steady_clock::time_point last_completion_;  // GUARDED_BY(mutex_)
   std::deque<CompletedCheckpoint> history_;                // GUARDED_BY(mutex_)
-  std::optional<CompletedCheckpoint> stopped_at_;          // GUARDED_BY(mutex_)
+  /// Shared files described so far, by name; used by the coordinator's thread.
+  std::map<std::string, CheckpointFile> shared_files_;
+  std::optional<CompletedCheckpoint> stopped_at_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace tiangong

@@ -79,9 +79,13 @@ class StateSnapshot {
  public:
   virtual ~StateSnapshot() = default;
   /// Writes the image into `directory` as files whose names start with
-  /// `prefix`, syncs them, and returns their paths.
+  /// `prefix`, syncs them, and returns their paths. With a `shared_directory`
+  /// (checkpoints), a backend may put files there that later snapshots of the
+  /// same state reuse instead of writing them again (incremental
+  /// checkpoints); without (savepoints), the files stand on their own.
   virtual Result<std::vector<std::string>> Write(const std::string& directory,
-                                                 const std::string& prefix) = 0;
+                                                 const std::string& prefix,
+                                                 const std::string& shared_directory) = 0;
 };
 
 /// Which restored entries an operator instance keeps: after a change of

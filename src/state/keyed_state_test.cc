@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <utility>
@@ -425,8 +426,87 @@ TEST(RocksDbStateTest, CreatesItsDirectoryAndRemovesItWhenDestroyed) {
   EXPECT_TRUE(std::filesystem::is_directory(scratch.path() / "job"));
 }
 
-// A subtask may end while the checkpoint's thread still writes its snapshot.
-TEST(RocksDbStateTest, ASnapshotOutlivesItsBackendAndThenRemovesTheDatabase) {
+// Checkpoints with a shared directory are incremental: the SST files an
+// earlier checkpoint put there are used again, not written again. Such a
+// checkpoint restores into a new database (also split by a filter), with the
+// time entries had left to live; the hashmap backend refuses it clearly.
+TEST(RocksDbStateTest, IncrementalCheckpointsShareFilesAndRestore) {
+  ScratchDirectory scratch;
+  std::filesystem::path shared = scratch.path() / "shared";
+  std::filesystem::create_directories(shared);
+  int64_t now = 1000;
+  StateTableOptions ttl_options;
+  ttl_options.ttl = std::chrono::milliseconds(500);
+  ttl_options.clock = [&now] { return now; };
+  auto backend = MakeRocksDb(scratch.path() / "db");
+  StateTable* counts = *backend->Table("counts", DecodeCounter);
+  StateTable* recent = *backend->Table("recent", DecodeCounter, ttl_options);
+  auto checkpoint = [&](const std::string& name) {
+    std::filesystem::path directory = scratch.path() / name;
+    std::filesystem::create_directories(directory);
+    EXPECT_TRUE(backend->Flush().ok());
+    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+    Result<std::vector<std::string>> files =
+        (*snapshot)->Write(directory.string(), "op-0", shared.string());
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    return files.ok() ? *files : std::vector<std::string>{};
+  };
+  auto shared_files = [&](const std::vector<std::string>& files) {
+    std::set<std::string> names;
+    for (const std::string& file : files) {
+      if (file.rfind(shared.string(), 0) == 0) names.insert(file);
+    }
+    return names;
+  };
+  for (int i = 0; i < 20000; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  ASSERT_TRUE(recent->Insert("soon", std::make_unique<Counter>(1)).ok());
+  std::vector<std::string> first = checkpoint("chk-1");
+  for (int i = 20000; i < 30000; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  now = 1200;  // "soon" has 300 ms left
+  std::vector<std::string> second = checkpoint("chk-2");
+  std::set<std::string> reused;
+  for (const std::string& file : shared_files(first)) {
+    if (shared_files(second).count(file) > 0) reused.insert(file);
+  }
+  EXPECT_FALSE(reused.empty()) << "the second checkpoint wrote every SST file again";
+  EXPECT_GT(shared_files(second).size(), reused.size()) << "the second checkpoint added nothing";
+
+  auto restored = MakeRocksDb(scratch.path() / "restored");
+  int64_t later = 50000;
+  StateTableOptions later_options;
+  later_options.ttl = std::chrono::milliseconds(500);
+  later_options.clock = [&later] { return later; };
+  StateTable* restored_counts = *restored->Table("counts", DecodeCounter);
+  StateTable* restored_recent = *restored->Table("recent", DecodeCounter, later_options);
+  // Only the even keys, as after a change of parallelism.
+  Status status = restored->Restore(second, [](std::string_view table, std::string_view key) {
+    return table != "counts" || (key.back() - '0') % 2 == 0;
+  });
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(restored_counts->size(), 15000u);
+  EXPECT_EQ(ValueOf(*restored_counts->Find(KeyOf(29998))), 29998);
+  EXPECT_EQ(*restored_counts->Find(KeyOf(29999)), nullptr);
+  later += 299;
+  EXPECT_NE(*restored_recent->Find("soon"), nullptr);
+  later += 1;
+  EXPECT_EQ(*restored_recent->Find("soon"), nullptr);
+
+  Result<std::unique_ptr<KeyedStateBackend>> memory = MakeStateBackend(StateBackendSettings{});
+  ASSERT_TRUE(memory.ok());
+  ASSERT_TRUE((*memory)->Table("counts", DecodeCounter).ok());
+  ASSERT_TRUE((*memory)->Table("recent", DecodeCounter).ok());
+  status = (*memory)->Restore(second, nullptr);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("'state.backend.type' = 'rocksdb'"), std::string::npos)
+      << status.ToString();
+}
+
+// A subtask may end while the checkpoint's thread still writes its snapshot:
+// the snapshot stands on its own, and its files go with it.
+TEST(RocksDbStateTest, ASnapshotOutlivesItsBackend) {
   ScratchDirectory scratch;
   std::filesystem::path directory = scratch.path() / "db";
   auto backend = MakeRocksDb(directory);
@@ -436,11 +516,13 @@ TEST(RocksDbStateTest, ASnapshotOutlivesItsBackendAndThenRemovesTheDatabase) {
   Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   backend.reset();
-  EXPECT_TRUE(std::filesystem::exists(directory));
-  Result<std::vector<std::string>> files = (*snapshot)->Write(scratch.path().string(), "late");
+  EXPECT_FALSE(std::filesystem::exists(directory));
+  Result<std::vector<std::string>> files = (*snapshot)->Write(scratch.path().string(), "late", "");
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   snapshot->reset();
-  EXPECT_FALSE(std::filesystem::exists(directory));
+  for (const auto& entry : std::filesystem::directory_iterator(scratch.path())) {
+    EXPECT_EQ(entry.path().string().find(".checkpoint-"), std::string::npos) << entry.path();
+  }
 
   auto restored = MakeRocksDb(scratch.path() / "restored");
   StateTable* counts = *restored->Table("counts", DecodeCounter);
@@ -567,7 +649,8 @@ class StateSnapshotTest : public testing::TestWithParam<std::tuple<std::string, 
   std::vector<std::string> WriteSnapshot(KeyedStateBackend* backend, const std::string& prefix) {
     Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-    Result<std::vector<std::string>> files = (*snapshot)->Write(scratch_.path().string(), prefix);
+    Result<std::vector<std::string>> files =
+        (*snapshot)->Write(scratch_.path().string(), prefix, "");
     EXPECT_TRUE(files.ok()) << files.status().ToString();
     return files.ok() ? *files : std::vector<std::string>{};
   }
@@ -628,7 +711,7 @@ TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
   Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot();
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   std::optional<Result<std::vector<std::string>>> files;
-  std::thread writer([&] { files = (*snapshot)->Write(scratch_.path().string(), "source"); });
+  std::thread writer([&] { files = (*snapshot)->Write(scratch_.path().string(), "source", ""); });
   // Every value changes, some keys go, new ones come, while the writer runs.
   for (int i = 0; i < kKeys; ++i) {
     if (i % 10 == 3) {

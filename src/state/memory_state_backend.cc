@@ -54,8 +54,8 @@ class MemoryStateSnapshot final : public StateSnapshot {
  public:
   explicit MemoryStateSnapshot(std::vector<FrozenTable> tables) : tables_(std::move(tables)) {}
 
-  Result<std::vector<std::string>> Write(const std::string& directory,
-                                         const std::string& prefix) override {
+  Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
+                                         const std::string& shared_directory) override {
     std::string path = directory + "/" + prefix + ".state";
     ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
     StateSnapshotEncoder encoder;

@@ -48,6 +48,7 @@
 #include <rocksdb/write_buffer_manager.h>
 
 #include "state/keyed_state.h"
+#include "state/rocksdb_checkpoint.h"
 #include "state/state_snapshot.h"
 
 namespace tiangong {
@@ -79,34 +80,8 @@ Status RocksDbError(const rocksdb::Status& status, std::string_view operation,
                          status.ToString());
 }
 
-/// A stored value split into its write time (0 without a TTL) and the bytes
-/// of StateValue::Serialize.
-struct StoredValue {
-  int64_t written_at = 0;
-  std::string_view payload;
-};
-
-Result<StoredValue> ParseStored(std::string_view bytes, bool ttl, const std::string& table,
-                                const std::string& directory) {
-  StoredValue stored;
-  if (!ttl) {
-    stored.payload = bytes;
-    return stored;
-  }
-  if (bytes.size() < sizeof(int64_t)) {
-    return Status::DataError(
-        "RocksDB state backend in '{}': table '{}' holds a value of {} bytes, too short for "
-        "its write time",
-        directory, table, bytes.size());
-  }
-  std::memcpy(&stored.written_at, bytes.data(), sizeof(int64_t));
-  stored.payload = bytes.substr(sizeof(int64_t));
-  return stored;
-}
-
-/// A backend's database, its column families and its directory, shared by the
-/// backend and the snapshots not yet written: the last to let go closes the
-/// database and removes the directory.
+/// A backend's database, its column families and its directory, which it
+/// removes when it goes.
 struct Database {
   ~Database() {
     if (db != nullptr) {
@@ -133,66 +108,65 @@ struct Database {
   bool created_directory = false;
   rocksdb::Options options;
   std::unique_ptr<rocksdb::DB> db;
+  /// RocksDB's unique id of the database: names its files in checkpoints.
+  std::string identity;
+  int next_checkpoint = 0;
   /// The column family of each table but 'default', which the database owns.
   std::map<std::string, rocksdb::ColumnFamilyHandle*> column_families;
 };
 
-/// What a snapshot needs to know of a table to write its entries.
-struct SnapshotTable {
-  std::string name;
-  rocksdb::ColumnFamilyHandle* column_family;
-  int64_t ttl_millis;  // 0: none
-  int64_t now;         // the table clock at the snapshot
-};
-
-/// A RocksDB snapshot (a consistent view that later writes do not change) of
-/// a backend's database: Write() reads it on the checkpoint's thread and
-/// encodes the canonical format, while the operator goes on writing.
+/// A RocksDB checkpoint of a backend's database (hard links to its files,
+/// which later writes do not change; see state/rocksdb_checkpoint.h), taken at
+/// the barrier. Write() runs on the checkpoint's thread while the operator goes
+/// on: incrementally into the shared directory for a checkpoint, in the
+/// canonical format for a savepoint.
 class RocksDbStateSnapshot final : public StateSnapshot {
  public:
-  RocksDbStateSnapshot(std::shared_ptr<Database> database, std::vector<SnapshotTable> tables)
-      : database_(std::move(database)),
-        snapshot_(database_->db->GetSnapshot()),
-        tables_(std::move(tables)) {}
-  ~RocksDbStateSnapshot() override { database_->db->ReleaseSnapshot(snapshot_); }
+  RocksDbStateSnapshot(std::string checkpoint, std::string identity,
+                       std::vector<RocksDbTableInfo> tables, rocksdb::Options options)
+      : checkpoint_(std::move(checkpoint)),
+        identity_(std::move(identity)),
+        tables_(std::move(tables)),
+        options_(std::move(options)) {}
+  ~RocksDbStateSnapshot() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(checkpoint_, ignored);
+  }
 
-  Result<std::vector<std::string>> Write(const std::string& directory,
-                                         const std::string& prefix) override {
+  Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
+                                         const std::string& shared_directory) override {
+    if (!shared_directory.empty()) {
+      return WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory, prefix,
+                                        shared_directory);
+    }
     std::string path = directory + "/" + prefix + ".state";
     ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
     StateSnapshotEncoder encoder;
-    rocksdb::ReadOptions read_options;
-    read_options.snapshot = snapshot_;
-    read_options.fill_cache = false;
-    for (const SnapshotTable& table : tables_) {
-      encoder.BeginTable(table.name);
-      bool ttl = table.ttl_millis > 0;
-      std::unique_ptr<rocksdb::Iterator> it(
-          database_->db->NewIterator(read_options, table.column_family));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        ASSIGN_OR_RAISE(StoredValue stored,
-                        ParseStored(ToView(it->value()), ttl, table.name, database_->directory));
-        if (ttl && table.now - stored.written_at >= table.ttl_millis) continue;  // expired
-        int64_t remaining = ttl ? RemainingTtl(table.now, table.ttl_millis, stored.written_at) : -1;
-        encoder.Add(ToView(it->key()), remaining, stored.payload);
-        if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
-          RETURN_NOT_OK(file->Append(encoder.TakePiece()));
-        }
-      }
-      if (!it->status().ok()) {
-        return RocksDbError(it->status(), fmt::format("snapshotting table '{}'", table.name),
-                            database_->directory);
-      }
-    }
+    std::string_view current;
+    RETURN_NOT_OK(
+        VisitRocksDbCheckpoint(checkpoint_, tables_, options_,
+                               [&](std::string_view table, std::string_view key, int64_t remaining,
+                                   std::string_view payload) -> Status {
+                                 if (table != current) {
+                                   encoder.BeginTable(table);
+                                   current = table;
+                                 }
+                                 encoder.Add(key, remaining, payload);
+                                 if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
+                                   return file->Append(encoder.TakePiece());
+                                 }
+                                 return Status::OK();
+                               }));
     RETURN_NOT_OK(file->Append(encoder.Finish()));
     RETURN_NOT_OK(file->Close());
     return std::vector<std::string>{path};
   }
 
  private:
-  std::shared_ptr<Database> database_;
-  const rocksdb::Snapshot* snapshot_;
-  std::vector<SnapshotTable> tables_;
+  std::string checkpoint_;
+  std::string identity_;
+  std::vector<RocksDbTableInfo> tables_;
+  rocksdb::Options options_;
 };
 
 /// One table: a column family of the backend's database plus the cache of
@@ -339,12 +313,12 @@ class RocksDbStateTable final : public StateTable {
   size_t size() const override { return static_cast<size_t>(count_); }
 
   /// Writes the cached changes, so that the database holds every entry, and
-  /// says what a snapshot needs to know of the table.
-  Result<SnapshotTable> PrepareSnapshot() {
+  /// says what a checkpoint records of the table.
+  Result<RocksDbTableInfo> PrepareSnapshot() {
     rocksdb::WriteBatch changes;
     AddChanges(&changes);
     if (changes.Count() > 0) RETURN_NOT_OK(Write(&changes, "writing"));
-    return SnapshotTable{name_, column_family_, ttl() ? options_.ttl.count() : 0, Now()};
+    return RocksDbTableInfo{name_, ttl() ? options_.ttl.count() : 0, Now()};
   }
 
   /// Adds a restored entry (with the time it had left to live; < 0: none) to
@@ -409,7 +383,7 @@ class RocksDbStateTable final : public StateTable {
   }
 
   Result<StoredValue> Parse(std::string_view bytes) const {
-    return ParseStored(bytes, ttl(), name_, *directory_);
+    return ParseStoredValue(bytes, ttl(), name_, *directory_);
   }
 
   /// The stored value of `key`, or nullopt. The payload points into
@@ -713,14 +687,12 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   /// `created_directory`) and deletes it when destroyed.
   RocksDbStateBackend(std::string directory, bool created_directory, rocksdb::Options options,
                       size_t cached_values)
-      : database_(std::make_shared<Database>()), cached_values_(cached_values) {
+      : database_(std::make_unique<Database>()), cached_values_(cached_values) {
     database_->directory = std::move(directory);
     database_->created_directory = created_directory;
     database_->options = std::move(options);
   }
 
-  /// The database closes (and its directory goes) once no snapshot of it is
-  /// left unwritten.
   ~RocksDbStateBackend() override { tables_.clear(); }
 
   Result<StateTable*> Table(const std::string& name, StateDecoder decoder,
@@ -751,31 +723,51 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
-  /// Writes the cached changes and takes a RocksDB snapshot; Write reads it.
+  /// Writes the cached changes and makes a RocksDB checkpoint (hard links)
+  /// next to the database; Write reads it.
   Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
-    std::vector<SnapshotTable> tables;
+    std::vector<RocksDbTableInfo> tables;
     for (const auto& [name, table] : tables_) {
-      ASSIGN_OR_RAISE(SnapshotTable prepared, table->PrepareSnapshot());
+      ASSIGN_OR_RAISE(RocksDbTableInfo prepared, table->PrepareSnapshot());
       tables.push_back(std::move(prepared));
     }
-    return std::unique_ptr<StateSnapshot>(
-        std::make_unique<RocksDbStateSnapshot>(database_, std::move(tables)));
+    std::string checkpoint =
+        fmt::format("{}.checkpoint-{}", database_->directory, database_->next_checkpoint++);
+    std::error_code ignored;
+    std::filesystem::remove_all(checkpoint, ignored);  // left by an earlier process
+    RETURN_NOT_OK(CreateRocksDbCheckpoint(database_->db.get(), checkpoint));
+    return std::unique_ptr<StateSnapshot>(std::make_unique<RocksDbStateSnapshot>(
+        std::move(checkpoint), database_->identity, std::move(tables), database_->options));
   }
 
+  /// Canonical snapshot files are read as they are; an incremental checkpoint
+  /// is linked into a scratch directory and read from there.
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
     rocksdb::WriteBatch batch;
     RocksDbStateTable* batch_table = nullptr;
+    auto restore = [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
+                       std::string_view value) -> Status {
+      // A batch holds the entries of one table, so that each counts its own.
+      if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
+        RETURN_NOT_OK(batch_table->WriteRestored(&batch));
+      }
+      batch_table = table;
+      table->Restore(key, remaining_ttl_millis, value, &batch);
+      return Status::OK();
+    };
+    std::vector<std::string> canonical;
+    for (const std::string& file : files) {
+      if (IsRocksDbCheckpointManifest(file)) {
+        RETURN_NOT_OK(RestoreCheckpoint(file, keep, restore));
+      } else if (IsStateSnapshotFile(file)) {
+        canonical.push_back(file);
+      }
+    }
     RETURN_NOT_OK(RestoreStateSnapshots(
-        files, keep, tables_,
+        canonical, keep, tables_,
         [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-            std::string_view value, const std::shared_ptr<const MappedFile>&) -> Status {
-          // A batch holds the entries of one table, so that each counts its own.
-          if (batch_table != nullptr && (batch_table != table || batch.Count() >= 4096)) {
-            RETURN_NOT_OK(batch_table->WriteRestored(&batch));
-          }
-          batch_table = table;
-          table->Restore(key, remaining_ttl_millis, value, &batch);
-          return Status::OK();
+            std::string_view value, const std::shared_ptr<const MappedFile>&) {
+          return restore(table, key, remaining_ttl_millis, value);
         }));
     if (batch_table != nullptr && batch.Count() > 0) {
       RETURN_NOT_OK(batch_table->WriteRestored(&batch));
@@ -784,6 +776,34 @@ class RocksDbStateBackend final : public KeyedStateBackend {
   }
 
  private:
+  template <typename RestoreEntry>
+  Status RestoreCheckpoint(const std::string& manifest, const StateKeyFilter& keep,
+                           RestoreEntry restore) {
+    std::string scratch =
+        fmt::format("{}.restore-{}", database_->directory, database_->next_checkpoint++);
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch, ignored);
+    std::filesystem::create_directories(scratch, ignored);
+    Status status = [&]() -> Status {
+      ASSIGN_OR_RAISE(std::vector<RocksDbTableInfo> tables,
+                      MaterializeRocksDbCheckpoint(manifest, scratch));
+      return VisitRocksDbCheckpoint(
+          scratch, tables, database_->options,
+          [&](std::string_view name, std::string_view key, int64_t remaining,
+              std::string_view payload) -> Status {
+            auto it = tables_.find(name);
+            if (it == tables_.end()) {
+              return Status::NotFound(
+                  "The restored state has a table '{}' that this operator does not keep", name);
+            }
+            if (keep && !keep(name, key)) return Status::OK();
+            return restore(it->second.get(), key, remaining, payload);
+          });
+    }();
+    std::filesystem::remove_all(scratch, ignored);
+    return status.ok() ? status : status.WithContext(fmt::format("restoring from '{}'", manifest));
+  }
+
   Status Open() {
     // A checkpoint restores into a new database, so a database left by an
     // earlier run that did not shut down cleanly is stale.
@@ -797,10 +817,12 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     rocksdb::Status status = rocksdb::DB::Open(database_->options, directory, &db);
     if (!status.ok()) return RocksDbError(status, "opening the database", directory);
     database_->db.reset(db);
+    status = db->GetDbIdentity(database_->identity);
+    if (!status.ok()) return RocksDbError(status, "reading the database's identity", directory);
     return Status::OK();
   }
 
-  std::shared_ptr<Database> database_;
+  std::unique_ptr<Database> database_;
   const size_t cached_values_;
   std::map<std::string, std::unique_ptr<RocksDbStateTable>, std::less<>> tables_;
 };

@@ -42,13 +42,6 @@ std::string StateSnapshotEncoder::TakePiece() {
   return piece;
 }
 
-Result<std::vector<std::string>> EncodedStateSnapshot::Write(const std::string& directory,
-                                                             const std::string& prefix) {
-  std::string path = directory + "/" + prefix + ".state";
-  RETURN_NOT_OK(WriteFileSynced(path, image_));
-  return std::vector<std::string>{path};
-}
-
 namespace {
 
 // Walks the entries of a snapshot image (after its magic): `table` is called
@@ -79,6 +72,12 @@ Result<bool> WalkStateSnapshot(std::string_view image, OnTable table, OnEntry en
 }
 
 }  // namespace
+
+bool IsStateSnapshotFile(const std::string& path) {
+  constexpr std::string_view kSuffix = ".state";
+  return path.size() > kSuffix.size() &&
+         path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+}
 
 Result<std::shared_ptr<const MappedFile>> LoadStateSnapshot(const std::string& path) {
   ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> file, MappedFile::Open(path));

@@ -43,18 +43,6 @@ class StateSnapshotEncoder {
   std::string bytes_;
 };
 
-/// A StateSnapshot whose image is already encoded: Write() stores it as one
-/// file, "<prefix>.state".
-class EncodedStateSnapshot final : public StateSnapshot {
- public:
-  explicit EncodedStateSnapshot(std::string image) : image_(std::move(image)) {}
-  Result<std::vector<std::string>> Write(const std::string& directory,
-                                         const std::string& prefix) override;
-
- private:
-  std::string image_;
-};
-
 using StateSnapshotVisitor =
     std::function<Status(std::string_view table, std::string_view key, int64_t remaining_ttl_millis,
                          std::string_view value)>;
@@ -76,6 +64,9 @@ Status VisitStateSnapshot(std::string_view image, const std::string& path,
                           const StateSnapshotVisitor& visit,
                           const StateSnapshotSizes& sizes = nullptr);
 
+/// True for a file in the canonical format ("<prefix>.state").
+bool IsStateSnapshotFile(const std::string& path);
+
 /// LoadStateSnapshot, then VisitStateSnapshot.
 Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
                          const StateSnapshotSizes& sizes = nullptr);
@@ -84,12 +75,19 @@ Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& vi
 /// image)` for every entry of `files` that `keep` (when set) accepts, `table`
 /// being the table of that name in `tables` (a map from name to unique_ptr) and
 /// `image` the loaded file that `key` and `value` point into. Fails naming a
-/// table that `tables` lacks.
+/// table that `tables` lacks, and on files of another format.
 template <typename Tables, typename RestoreEntry>
 Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
                              const Tables& tables, RestoreEntry restore,
                              const StateSnapshotSizes& sizes = nullptr) {
   for (const std::string& file : files) {
+    if (!IsStateSnapshotFile(file)) {
+      return Status::Invalid(
+          "'{}' is not in the canonical snapshot format: it is part of an incremental checkpoint "
+          "of the rocksdb state backend, which only that backend restores; restore with "
+          "'state.backend.type' = 'rocksdb', or take a savepoint to change the state backend",
+          file);
+    }
     ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> image, LoadStateSnapshot(file));
     RETURN_NOT_OK(VisitStateSnapshot(
         image->bytes(), file,
