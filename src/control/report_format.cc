@@ -119,6 +119,7 @@ json CompletedCheckpointJson(const CompletedCheckpoint& checkpoint) {
           {"timestamp", checkpoint.timestamp_millis},
           {"duration-ms", checkpoint.duration.count()},
           {"size-bytes", checkpoint.bytes},
+          {"new-bytes", checkpoint.new_bytes},
           {"location", checkpoint.path}};
 }
 

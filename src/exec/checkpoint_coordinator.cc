@@ -256,8 +256,9 @@ Status CheckpointCoordinator::Write(const Pending& pending, CompletedCheckpoint*
     }
     return status;
   }
-  spdlog::info("Job '{}': {} {} complete at {} ({} bytes, {} ms, written in {} ms)", job_name_,
-               savepoint ? "savepoint" : "checkpoint", pending.id, directory, completed->bytes,
+  spdlog::info("Job '{}': {} {} complete at {} ({} bytes, {} of them new, {} ms, written in {} ms)",
+               job_name_, savepoint ? "savepoint" : "checkpoint", pending.id, directory,
+               completed->bytes, completed->new_bytes,
                completed->duration.count(),
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
@@ -281,6 +282,7 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
   metadata.timestamp_millis = WallClockMicros() / 1000;
   metadata.job_name = job_name_;
   int64_t bytes = 0;
+  int64_t reused = 0;  // in shared files earlier checkpoints wrote
   for (size_t ordinal = 0; ordinal < subtasks_.size(); ++ordinal) {
     const SubtaskIdentity& identity = subtasks_[ordinal];
     std::vector<OperatorSnapshot>& snapshots = *pending.acks[ordinal];
@@ -305,8 +307,10 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
       for (const std::string& path : paths) {
         // "<file>", or "../shared/<file>" for a file checkpoints share.
         std::string name = std::filesystem::path(path).lexically_relative(directory).string();
+        bool known = shared_files_.count(std::filesystem::path(name).filename().string()) > 0;
         ASSIGN_OR_RAISE(CheckpointFile file, DescribeFile(directory, name, !shared.empty()));
         bytes += static_cast<int64_t>(file.size);
+        if (known) reused += static_cast<int64_t>(file.size);
         instance.files.push_back(name);
         metadata.files.push_back(std::move(file));
       }
@@ -324,6 +328,7 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
   completed->duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - pending.started);
   completed->bytes = bytes + static_cast<int64_t>(metadata.payload.size());
+  completed->new_bytes = completed->bytes - reused;
   completed->savepoint = savepoint;
   completed->finished = pending.finished;
   completed->path = directory;

@@ -35,7 +35,10 @@ struct CompletedCheckpoint {
   int64_t id = 0;
   int64_t timestamp_millis = 0;
   std::chrono::milliseconds duration{0};
+  /// Its whole size, and what it wrote that earlier checkpoints had not
+  /// (less with incremental RocksDB checkpoints).
   int64_t bytes = 0;
+  int64_t new_bytes = 0;
   bool savepoint = false;
   bool finished = false;
   /// Its directory.
