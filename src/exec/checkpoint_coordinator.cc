@@ -258,8 +258,7 @@ Status CheckpointCoordinator::Write(const Pending& pending, CompletedCheckpoint*
   }
   spdlog::info("Job '{}': {} {} complete at {} ({} bytes, {} of them new, {} ms, written in {} ms)",
                job_name_, savepoint ? "savepoint" : "checkpoint", pending.id, directory,
-               completed->bytes, completed->new_bytes,
-               completed->duration.count(),
+               completed->bytes, completed->new_bytes, completed->duration.count(),
                std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - started)
                    .count());
