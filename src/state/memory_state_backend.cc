@@ -7,9 +7,11 @@
 // table copies a value the snapshot references before handing it out for
 // changing, so the snapshot sees each value as it was at the barrier.
 //
-// A restore is lazy: entries keep their serialized bytes, in the loaded
-// snapshot file, until first used; a snapshot writes such bytes as they are.
-// A file is released once none of its entries is left undecoded.
+// A restore is lazy: restored entries stay in the memory-mapped snapshot
+// files, indexed by RestoredEntries, until first used; then they move into
+// the hash map, still serialized, and are decoded. A snapshot writes entries
+// not decoded yet as they are. A file is unmapped once none of its entries is
+// left undecoded.
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +23,7 @@
 
 #include "common/files.h"
 #include "state/keyed_state.h"
+#include "state/restored_entries.h"
 #include "state/state_snapshot.h"
 
 namespace tiangong {
@@ -96,6 +99,7 @@ class MemoryStateTable final : public StateTable {
 
   Result<StateValue*> Find(std::string_view key) override {
     auto it = entries_.find(key);
+    if (it == entries_.end()) it = Adopt(key);
     if (it == entries_.end()) return static_cast<StateValue*>(nullptr);
     if (Expired(it->second)) {
       EraseEntry(it);
@@ -105,6 +109,7 @@ class MemoryStateTable final : public StateTable {
   }
 
   Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
+    DropRestored(key);
     Entry& entry = entries_[std::string(key)];
     Release(&entry);
     StateValue* raw = value.get();
@@ -122,6 +127,7 @@ class MemoryStateTable final : public StateTable {
   Status Erase(std::string_view key) override {
     auto it = entries_.find(key);
     if (it != entries_.end()) EraseEntry(it);
+    DropRestored(key);
     return Status::OK();
   }
 
@@ -133,6 +139,7 @@ class MemoryStateTable final : public StateTable {
 
   Status ForEach(
       const std::function<Status(std::string_view key, StateValue& value)>& visit) override {
+    for (const RestoredEntries::Entry& restored : restored_.TakeAll()) AdoptEntry(restored);
     for (auto& [key, entry] : entries_) {
       if (Expired(entry)) continue;
       ASSIGN_OR_RAISE(StateValue * value, Writable(&entry));
@@ -141,7 +148,7 @@ class MemoryStateTable final : public StateTable {
     return Status::OK();
   }
 
-  size_t size() const override { return entries_.size(); }
+  size_t size() const override { return entries_.size() + restored_.size(); }
 
   /// References every live entry, with the time it has left to live.
   FrozenTable Freeze(std::string name) const {
@@ -154,30 +161,41 @@ class MemoryStateTable final : public StateTable {
           FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
                       entry.value, entry.serialized});
     }
+    restored_.ForEach([&](const RestoredEntries::Entry& entry) {
+      if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
+      frozen.entries.push_back(
+          FrozenEntry{std::string(entry.key),
+                      ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
+                      nullptr, entry.value});
+    });
     for (const Image& image : images_) {
       if (image.bytes) frozen.images.push_back(image.bytes);
     }
     return frozen;
   }
 
-  /// Makes room for `more` entries.
-  void Reserve(size_t more) { entries_.reserve(entries_.size() + more); }
+  /// Makes room for `more` restored entries.
+  void Reserve(size_t more) { restored_.Reserve(more); }
 
   /// Adds a restored entry with the time it had left to live (< 0: none),
   /// still serialized: `bytes` stays in `image`.
   Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes,
                  const std::shared_ptr<const MappedFile>& image) {
     if (ttl() && remaining_ttl_millis == 0) return Status::OK();
-    Entry& entry = entries_[std::string(key)];
-    Release(&entry);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) EraseEntry(it);
     if (images_.empty() || images_.back().bytes != image) images_.push_back(Image{image, 0});
-    entry.value.reset();
-    entry.serialized = bytes;
+    RestoredEntries::Entry entry;
+    entry.key = key;
+    entry.value = bytes;
     entry.image = static_cast<uint32_t>(images_.size() - 1);
-    ++images_.back().undecoded;
     if (ttl()) {
       entry.written_at =
           RestoredWriteTime(options_.clock(), options_.ttl.count(), remaining_ttl_millis);
+    }
+    ++images_.back().undecoded;
+    if (std::optional<RestoredEntries::Entry> replaced = restored_.Add(entry)) {
+      ReleaseImage(replaced->image);
     }
     return Status::OK();
   }
@@ -199,18 +217,50 @@ class MemoryStateTable final : public StateTable {
     size_t undecoded = 0;
   };
 
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
+  };
+  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+
   // Lets go of the entry's serialized bytes, and of their file once no entry
   // needs it.
   void Release(Entry* entry) {
     if (entry->image == kNoImage) return;
-    Image& image = images_[entry->image];
-    if (--image.undecoded == 0) image.bytes.reset();
+    ReleaseImage(entry->image);
     entry->image = kNoImage;
     entry->serialized = {};
   }
+  void ReleaseImage(uint32_t index) {
+    Image& image = images_[index];
+    if (--image.undecoded == 0) image.bytes.reset();
+  }
 
-  template <typename Iterator>
-  void EraseEntry(Iterator it) {
+  // Moves the restored entry of `key`, if there is one, into entries_ (still
+  // serialized); end() otherwise.
+  Entries::iterator Adopt(std::string_view key) {
+    if (restored_.empty()) return entries_.end();
+    std::optional<RestoredEntries::Entry> restored = restored_.Take(key);
+    if (!restored) return entries_.end();
+    return AdoptEntry(*restored);
+  }
+  Entries::iterator AdoptEntry(const RestoredEntries::Entry& restored) {
+    auto [it, inserted] = entries_.try_emplace(std::string(restored.key));
+    Entry& entry = it->second;
+    entry.serialized = restored.value;
+    entry.image = restored.image;
+    entry.written_at = restored.written_at;
+    return it;
+  }
+  // The key's restored entry is replaced or erased before it was used.
+  void DropRestored(std::string_view key) {
+    if (restored_.empty()) return;
+    if (std::optional<RestoredEntries::Entry> restored = restored_.Take(key)) {
+      ReleaseImage(restored->image);
+    }
+  }
+
+  void EraseEntry(Entries::iterator it) {
     Release(&it->second);
     entries_.erase(it);
   }
@@ -234,10 +284,6 @@ class MemoryStateTable final : public StateTable {
     }
     return entry->value.get();
   }
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-  };
 
   bool ttl() const { return options_.ttl.count() > 0; }
   bool Expired(const Entry& entry) const {
@@ -261,8 +307,9 @@ class MemoryStateTable final : public StateTable {
 
   StateDecoder decoder_;
   StateTableOptions options_;
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
+  Entries entries_;
   std::vector<Image> images_;
+  RestoredEntries restored_;
   size_t cleanup_cursor_ = 0;
 };
 
