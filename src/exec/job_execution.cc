@@ -6,7 +6,6 @@
 #include <atomic>
 #include <filesystem>
 #include <new>
-#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -17,8 +16,8 @@
 #include "exec/correlate_operator.h"
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
+#include "exec/job_subtask.h"
 #include "exec/join_operator.h"
-#include "exec/key_groups.h"
 #include "exec/lookup_join_operator.h"
 #include "exec/over_aggregate_operator.h"
 #include "exec/rank_operator.h"
@@ -29,37 +28,12 @@
 #include "exec/temporal_join_operator.h"
 #include "exec/window_aggregate_operator.h"
 #include "exec/window_table_function_operator.h"
-#include "types/key_encoder.h"
 
 namespace tiangong {
-
-struct JobExecution::Subtask {
-  const Stage* stage;
-  int index;
-  /// Index into subtasks_ and into the coordinator's identities.
-  size_t ordinal = 0;
-  std::vector<SourceSplit> splits;
-  /// Per snapshot slot (the source, when the stage has one, then each
-  /// operator): what it restores.
-  std::vector<std::optional<RestoredOperatorState>> restored;
-  /// The newest checkpoint the chain was told of.
-  int64_t notified = 0;
-  ConnectorMetrics source_metrics;
-  ConnectorMetrics sink_metrics;
-  TaskMetrics task_metrics;
-  /// One per operator of the stage.
-  std::unique_ptr<OperatorMetrics[]> operator_metrics;
-  bool ends_in_sink = false;
-};
 
 namespace {
 
 constexpr auto kProcessingTimeTick = std::chrono::milliseconds(100);
-
-// The snapshot values of a source: its reader's split positions and their
-// watermarks.
-constexpr const char* kSplitsValue = "splits";
-constexpr const char* kWatermarksValue = "watermarks";
 
 }  // namespace
 
@@ -215,135 +189,6 @@ Status JobExecution::PrepareCheckpoints(const sql::PlannedJob& job) {
   ASSIGN_OR_RAISE(RestartSettings restarts,
                   RestartSettings::FromConfig(job.config, checkpoints_.enabled()));
   restart_strategy_.emplace(restarts);
-  return Status::OK();
-}
-
-Status JobExecution::ChooseRestore(bool restart) {
-  std::optional<CheckpointMetadata> metadata;
-  std::string directory;
-  if (checkpoints_.enabled()) {
-    CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
-    if (!restart) {
-      Result<int64_t> highest = storage.HighestId();
-      checkpoint_floor_ = highest.ok() ? *highest : 0;
-    }
-    if (restart || checkpoints_.savepoint_path.empty()) {
-      ASSIGN_OR_RAISE(std::optional<CheckpointMetadata> latest, storage.LatestValid());
-      if (latest && (!restart || latest->id > checkpoint_floor_)) {
-        directory = storage.CheckpointDirectory(latest->id);
-        metadata = std::move(latest);
-      }
-    }
-  }
-  if (!metadata) {
-    std::string path = restart ? restored_directory_ : checkpoints_.savepoint_path;
-    if (!path.empty()) {
-      Result<CheckpointMetadata> loaded = CheckpointStorage::Load(path);
-      if (!loaded.ok()) {
-        return loaded.status().WithContext(
-            fmt::format("Job '{}': cannot restore from '{}'", job_name_, path));
-      }
-      metadata = std::move(*loaded);
-      std::filesystem::path given(path);
-      directory = given.filename() == "_metadata" ? given.parent_path().string() : given.string();
-    }
-  }
-  restored_.reset();
-  restored_directory_ = directory;
-  restored_id_ = 0;
-  if (!metadata) return Status::OK();
-  checkpoint_floor_ = std::max(checkpoint_floor_, metadata->id);
-  Result<JobSnapshot> snapshot = JobSnapshot::Decode(metadata->payload);
-  if (!snapshot.ok()) {
-    return snapshot.status().WithContext(
-        fmt::format("Job '{}': cannot restore from '{}'", job_name_, restored_directory_));
-  }
-  restored_ = std::move(*snapshot);
-  restored_id_ = metadata->id;
-  spdlog::info("Job '{}' restores from {} {} in '{}'", job_name_,
-               metadata->savepoint ? "savepoint" : "checkpoint", metadata->id, restored_directory_);
-  return Status::OK();
-}
-
-Status JobExecution::CheckAllStateClaimed() const {
-  if (!restored_ || checkpoints_.allow_non_restored_state) return Status::OK();
-  std::set<std::string> known;
-  for (const auto& stage_ids : identities_) known.insert(stage_ids.begin(), stage_ids.end());
-  for (const auto& [id, saved] : restored_->operators) {
-    if (known.count(id) == 0) {
-      return Status::Invalid(
-          "Job '{}': cannot map the state of operator '{}' in '{}' to the job, which has no "
-          "operator of that identity; to start without it, set "
-          "'execution.savepoint.ignore-unclaimed-state' = 'true' (--allow-non-restored-state)",
-          job_name_, id, restored_directory_);
-    }
-  }
-  return Status::OK();
-}
-
-Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const Stage& stage) {
-  std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
-  const std::string& id = identities_[stage.id][0];
-  const SavedOperator* saved = nullptr;
-  if (restored_) {
-    auto it = restored_->operators.find(id);
-    if (it != restored_->operators.end()) saved = &it->second;
-  }
-  if (saved == nullptr) {
-    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
-    for (size_t s = 0; s < splits.size(); ++s) {
-      assigned[s % stage.parallelism].push_back(std::move(splits[s]));
-    }
-    return assigned;
-  }
-  // At the same parallelism each subtask takes up its own splits; otherwise
-  // they are dealt out again.
-  size_t next = 0;
-  for (const SavedInstance& instance : saved->instances) {
-    auto it = instance.values.find(kSplitsValue);
-    if (it == instance.values.end()) continue;
-    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, DecodeSplits(it->second));
-    for (SourceSplit& split : splits) {
-      size_t target = static_cast<size_t>(instance.subtask);
-      if (saved->parallelism != stage.parallelism) {
-        std::optional<int> owner = stage.source->OwnerOfRestoredSplit(split, stage.parallelism);
-        target =
-            owner ? static_cast<size_t>(*owner) : next++ % static_cast<size_t>(stage.parallelism);
-      }
-      assigned[target].push_back(std::move(split));
-    }
-  }
-  return assigned;
-}
-
-Status JobExecution::AssignRestoredState(Subtask* subtask) {
-  const Stage& stage = *subtask->stage;
-  const std::vector<std::string>& ids = identities_[stage.id];
-  subtask->restored.resize(ids.size());
-  if (!restored_) return Status::OK();
-  for (size_t slot = 0; slot < ids.size(); ++slot) {
-    auto it = restored_->operators.find(ids[slot]);
-    if (it == restored_->operators.end()) continue;
-    const SavedOperator& saved = it->second;
-    bool rescaled = saved.parallelism != stage.parallelism;
-    RestoredOperatorState state;
-    for (const SavedInstance& instance : saved.instances) {
-      if (!rescaled && instance.subtask != subtask->index) continue;
-      for (const std::string& file : instance.files) {
-        state.keyed_state_files.push_back(fmt::format("{}/{}", restored_directory_, file));
-      }
-      for (const auto& [name, value] : instance.values) state.values[name].push_back(value);
-    }
-    if (rescaled) {
-      state.restores_unkeyed = subtask->index == 0;
-      state.owns_key = [index = subtask->index,
-                        parallelism = stage.parallelism](std::string_view grouping_key) {
-        int group = KeyGroupOf(HashKey(grouping_key), kDefaultMaxParallelism);
-        return SubtaskOfKeyGroup(group, parallelism, kDefaultMaxParallelism) == index;
-      };
-    }
-    subtask->restored[slot] = std::move(state);
-  }
   return Status::OK();
 }
 
@@ -952,60 +797,6 @@ Result<CompletedCheckpoint> JobExecution::TriggerCheckpoint(CheckpointRequest re
   }
   if (request.stop) stop_called_ = true;
   return coordinator->TriggerAndWait(std::move(request));
-}
-
-JobReport JobExecution::Report() const {
-  JobReport report;
-  report.id = job_id_;
-  report.name = job_name_;
-  report.state = state_.load();
-  report.start_millis = start_millis_;
-  report.duration_millis = report.state == JobState::kRunning
-                               ? std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now() - started_)
-                                     .count()
-                               : duration_millis_.load();
-  report.restarts = restarts_;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!failure_.ok()) report.failure = failure_.message();
-  }
-  std::lock_guard<std::mutex> lock(attempt_mutex_);
-  for (const auto& subtask : subtasks_) {
-    const Stage& stage = *subtask->stage;
-    SubtaskReport& entry = report.subtasks.emplace_back();
-    entry.stage = stage.name;
-    entry.stage_id = stage.id;
-    entry.subtask = subtask->index;
-    entry.parallelism = stage.parallelism;
-    int64_t watermark = subtask->task_metrics.input_watermark.load(std::memory_order_relaxed);
-    if (watermark != kMinWatermark && watermark != kMaxWatermark) {
-      entry.watermark = watermark / 1000;  // microseconds
-    }
-    entry.backpressured_micros = subtask->task_metrics.backpressured_micros.load();
-    entry.late_records_dropped = subtask->task_metrics.late_records_dropped.load();
-    const std::vector<std::string>& ids = identities_[stage.id];
-    size_t first = stage.source ? 1 : 0;
-    if (stage.source) {
-      OperatorInstanceReport& source = entry.operators.emplace_back();
-      source.id = ids[0];
-      source.records_out = subtask->source_metrics.records.load();
-      source.bytes_in = subtask->source_metrics.bytes.load();
-      source.records_skipped = subtask->source_metrics.records_skipped.load();
-    }
-    for (size_t i = 0; i < stage.operators.size(); ++i) {
-      OperatorInstanceReport& op = entry.operators.emplace_back();
-      op.id = ids[first + i];
-      op.records_in = subtask->operator_metrics[i].records_in.load();
-      op.records_out = subtask->operator_metrics[i].records_out.load();
-      if (stage.operators[i]->kind() == sql::PlanNodeKind::kSink) {
-        op.records_out = subtask->sink_metrics.records.load();
-        op.bytes_out = subtask->sink_metrics.bytes.load();
-      }
-    }
-  }
-  if (coordinator_) report.checkpoints = coordinator_->stats();
-  return report;
 }
 
 }  // namespace tiangong

@@ -1,0 +1,146 @@
+// What a job restores: picking the checkpoint or savepoint, and dealing its
+// source splits and operator state out to the subtasks (JobExecution).
+
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "exec/job_execution.h"
+#include "exec/job_subtask.h"
+#include "exec/key_groups.h"
+#include "types/key_encoder.h"
+
+namespace tiangong {
+
+Status JobExecution::ChooseRestore(bool restart) {
+  std::optional<CheckpointMetadata> metadata;
+  std::string directory;
+  if (checkpoints_.enabled()) {
+    CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
+    if (!restart) {
+      Result<int64_t> highest = storage.HighestId();
+      checkpoint_floor_ = highest.ok() ? *highest : 0;
+    }
+    if (restart || checkpoints_.savepoint_path.empty()) {
+      ASSIGN_OR_RAISE(std::optional<CheckpointMetadata> latest, storage.LatestValid());
+      if (latest && (!restart || latest->id > checkpoint_floor_)) {
+        directory = storage.CheckpointDirectory(latest->id);
+        metadata = std::move(latest);
+      }
+    }
+  }
+  if (!metadata) {
+    std::string path = restart ? restored_directory_ : checkpoints_.savepoint_path;
+    if (!path.empty()) {
+      Result<CheckpointMetadata> loaded = CheckpointStorage::Load(path);
+      if (!loaded.ok()) {
+        return loaded.status().WithContext(
+            fmt::format("Job '{}': cannot restore from '{}'", job_name_, path));
+      }
+      metadata = std::move(*loaded);
+      std::filesystem::path given(path);
+      directory = given.filename() == "_metadata" ? given.parent_path().string() : given.string();
+    }
+  }
+  restored_.reset();
+  restored_directory_ = directory;
+  restored_id_ = 0;
+  if (!metadata) return Status::OK();
+  checkpoint_floor_ = std::max(checkpoint_floor_, metadata->id);
+  Result<JobSnapshot> snapshot = JobSnapshot::Decode(metadata->payload);
+  if (!snapshot.ok()) {
+    return snapshot.status().WithContext(
+        fmt::format("Job '{}': cannot restore from '{}'", job_name_, restored_directory_));
+  }
+  restored_ = std::move(*snapshot);
+  restored_id_ = metadata->id;
+  spdlog::info("Job '{}' restores from {} {} in '{}'", job_name_,
+               metadata->savepoint ? "savepoint" : "checkpoint", metadata->id, restored_directory_);
+  return Status::OK();
+}
+
+Status JobExecution::CheckAllStateClaimed() const {
+  if (!restored_ || checkpoints_.allow_non_restored_state) return Status::OK();
+  std::set<std::string> known;
+  for (const auto& stage_ids : identities_) known.insert(stage_ids.begin(), stage_ids.end());
+  for (const auto& [id, saved] : restored_->operators) {
+    if (known.count(id) == 0) {
+      return Status::Invalid(
+          "Job '{}': cannot map the state of operator '{}' in '{}' to the job, which has no "
+          "operator of that identity; to start without it, set "
+          "'execution.savepoint.ignore-unclaimed-state' = 'true' (--allow-non-restored-state)",
+          job_name_, id, restored_directory_);
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const Stage& stage) {
+  std::vector<std::vector<SourceSplit>> assigned(stage.parallelism);
+  const std::string& id = identities_[stage.id][0];
+  const SavedOperator* saved = nullptr;
+  if (restored_) {
+    auto it = restored_->operators.find(id);
+    if (it != restored_->operators.end()) saved = &it->second;
+  }
+  if (saved == nullptr) {
+    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
+    for (size_t s = 0; s < splits.size(); ++s) {
+      assigned[s % stage.parallelism].push_back(std::move(splits[s]));
+    }
+    return assigned;
+  }
+  // At the same parallelism each subtask takes up its own splits; otherwise
+  // they are dealt out again.
+  size_t next = 0;
+  for (const SavedInstance& instance : saved->instances) {
+    auto it = instance.values.find(kSplitsValue);
+    if (it == instance.values.end()) continue;
+    ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, DecodeSplits(it->second));
+    for (SourceSplit& split : splits) {
+      size_t target = static_cast<size_t>(instance.subtask);
+      if (saved->parallelism != stage.parallelism) {
+        std::optional<int> owner = stage.source->OwnerOfRestoredSplit(split, stage.parallelism);
+        target =
+            owner ? static_cast<size_t>(*owner) : next++ % static_cast<size_t>(stage.parallelism);
+      }
+      assigned[target].push_back(std::move(split));
+    }
+  }
+  return assigned;
+}
+
+Status JobExecution::AssignRestoredState(Subtask* subtask) {
+  const Stage& stage = *subtask->stage;
+  const std::vector<std::string>& ids = identities_[stage.id];
+  subtask->restored.resize(ids.size());
+  if (!restored_) return Status::OK();
+  for (size_t slot = 0; slot < ids.size(); ++slot) {
+    auto it = restored_->operators.find(ids[slot]);
+    if (it == restored_->operators.end()) continue;
+    const SavedOperator& saved = it->second;
+    bool rescaled = saved.parallelism != stage.parallelism;
+    RestoredOperatorState state;
+    for (const SavedInstance& instance : saved.instances) {
+      if (!rescaled && instance.subtask != subtask->index) continue;
+      for (const std::string& file : instance.files) {
+        state.keyed_state_files.push_back(fmt::format("{}/{}", restored_directory_, file));
+      }
+      for (const auto& [name, value] : instance.values) state.values[name].push_back(value);
+    }
+    if (rescaled) {
+      state.restores_unkeyed = subtask->index == 0;
+      state.owns_key = [index = subtask->index,
+                        parallelism = stage.parallelism](std::string_view grouping_key) {
+        int group = KeyGroupOf(HashKey(grouping_key), kDefaultMaxParallelism);
+        return SubtaskOfKeyGroup(group, parallelism, kDefaultMaxParallelism) == index;
+      };
+    }
+    subtask->restored[slot] = std::move(state);
+  }
+  return Status::OK();
+}
+
+}  // namespace tiangong
