@@ -781,6 +781,10 @@ Result<JobSummary> JobExecution::Wait() {
 
 Result<CompletedCheckpoint> JobExecution::TriggerCheckpoint(CheckpointRequest request) {
   std::shared_ptr<CheckpointCoordinator> coordinator = this->coordinator();
+  if (!coordinator && checkpoints_.enabled()) {
+    return Status::Aborted("Job '{}' is restarting after a failure; try again once it runs",
+                           job_name_);
+  }
   if (!coordinator) {
     return Status::Invalid(
         "Job '{}' takes no checkpoints: savepoints and checkpoints on request need "
