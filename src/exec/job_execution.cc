@@ -395,7 +395,15 @@ Status JobExecution::RunSubtaskBody(Subtask* subtask) {
     for (size_t slot = first; slot < subtask->restored.size(); ++slot) {
       states.push_back(subtask->restored[slot] ? &*subtask->restored[slot] : nullptr);
     }
+    auto restore_started = std::chrono::steady_clock::now();
     status = chain->Restore(states);
+    if (status.ok() && restored_) {
+      spdlog::info("Job '{}': {} (subtask {}/{}) restored its state in {} ms", job_name_,
+                   subtask->stage->name, subtask->index + 1, subtask->stage->parallelism,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - restore_started)
+                       .count());
+    }
   }
   if (status.ok() && restored_subtasks_.fetch_add(1) + 1 == subtasks_.size()) {
     spdlog::info("Job '{}' restored the state of its {} subtasks", job_name_, subtasks_.size());

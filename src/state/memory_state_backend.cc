@@ -194,10 +194,17 @@ class MemoryStateTable final : public StateTable {
           RestoredWriteTime(options_.clock(), options_.ttl.count(), remaining_ttl_millis);
     }
     ++images_.back().undecoded;
-    if (std::optional<RestoredEntries::Entry> replaced = restored_.Add(entry)) {
-      ReleaseImage(replaced->image);
-    }
+    pending_restore_.push_back(entry);
+    if (pending_restore_.size() >= kRestoreBatch) FinishRestore();
     return Status::OK();
+  }
+
+  /// Adds the restored entries still waiting in a batch.
+  void FinishRestore() {
+    std::vector<RestoredEntries::Entry> replaced;
+    restored_.AddBatch(pending_restore_, &replaced);
+    pending_restore_.clear();
+    for (const RestoredEntries::Entry& entry : replaced) ReleaseImage(entry.image);
   }
 
  private:
@@ -310,6 +317,9 @@ class MemoryStateTable final : public StateTable {
   Entries entries_;
   std::vector<Image> images_;
   RestoredEntries restored_;
+  /// Restored entries go into restored_ in batches of kRestoreBatch.
+  static constexpr size_t kRestoreBatch = 256;
+  std::vector<RestoredEntries::Entry> pending_restore_;
   size_t cleanup_cursor_ = 0;
 };
 
@@ -335,7 +345,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
-    return RestoreStateSnapshots(
+    Status status = RestoreStateSnapshots(
         files, keep, tables_,
         [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
            std::string_view value, const std::shared_ptr<const MappedFile>& image) {
@@ -345,6 +355,8 @@ class MemoryStateBackend final : public KeyedStateBackend {
           auto it = tables_.find(name);
           if (it != tables_.end()) it->second->Reserve(entries);
         });
+    for (auto& [name, table] : tables_) table->FinishRestore();
+    return status;
   }
 
  private:

@@ -14,13 +14,21 @@ TEST(RestoredEntriesTest, FindsTakesAndReplacesAcrossGrowth) {
   for (int i = 0; i < 5000; ++i) keys.push_back(fmt::format("k{}", i));
   RestoredEntries entries;
   entries.Reserve(100);  // far too little: the table grows
+  std::vector<RestoredEntries::Entry> batch;
+  std::vector<RestoredEntries::Entry> replaced;
   for (int i = 0; i < 5000; ++i) {
-    EXPECT_FALSE(entries.Add({keys[i], keys[i], i, 0}));
+    batch.push_back({keys[i], keys[i], i, 0});
+    if (batch.size() == 300) {
+      entries.AddBatch(batch, &replaced);
+      batch.clear();
+    }
   }
+  entries.AddBatch(batch, &replaced);
+  EXPECT_TRUE(replaced.empty());
   EXPECT_EQ(entries.size(), 5000u);
-  std::optional<RestoredEntries::Entry> replaced = entries.Add({keys[7], "seven", 70, 1});
-  ASSERT_TRUE(replaced);
-  EXPECT_EQ(replaced->value, "k7");
+  entries.AddBatch({{keys[7], "seven", 70, 1}}, &replaced);
+  ASSERT_EQ(replaced.size(), 1u);
+  EXPECT_EQ(replaced[0].value, "k7");
   EXPECT_EQ(entries.size(), 5000u);
 
   std::optional<RestoredEntries::Entry> taken = entries.Take("k7");
