@@ -504,6 +504,72 @@ TEST(RocksDbStateTest, IncrementalCheckpointsShareFilesAndRestore) {
       << status.ToString();
 }
 
+// The hashmap backend's checkpoints are incremental too: a base file, then
+// files of what changed (and the keys erased) since the last one written. A
+// snapshot that is never written leaves its changes to the next.
+TEST(MemoryStateTest, IncrementalCheckpointsChainChangesAndRestore) {
+  ScratchDirectory scratch;
+  std::filesystem::path shared = scratch.path() / "shared";
+  std::filesystem::create_directories(shared);
+  Result<std::unique_ptr<KeyedStateBackend>> made = MakeStateBackend(StateBackendSettings{});
+  ASSERT_TRUE(made.ok());
+  std::unique_ptr<KeyedStateBackend> backend = made.MoveValue();
+  StateTable* counts = *backend->Table("counts", DecodeCounter);
+  auto checkpoint = [&](const std::string& name, bool write) {
+    std::filesystem::path directory = scratch.path() / name;
+    std::filesystem::create_directories(directory);
+    EXPECT_TRUE(backend->Flush().ok());
+    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    EXPECT_TRUE(snapshot.ok());
+    if (!write) return std::vector<std::string>{};
+    Result<std::vector<std::string>> files =
+        (*snapshot)->Write(directory.string(), "op-0", shared.string());
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    return files.ok() ? *files : std::vector<std::string>{};
+  };
+  auto set = [&](int key, int64_t value) {
+    ASSERT_TRUE(counts->Insert(KeyOf(key), std::make_unique<Counter>(value)).ok());
+  };
+  for (int i = 0; i < 10000; ++i) set(i, i);
+  std::vector<std::string> first = checkpoint("chk-1", true);
+  ASSERT_EQ(first.size(), 1u);
+  static_cast<Counter*>(*counts->Find(KeyOf(1)))->value = -1;
+  counts->MarkChanged(KeyOf(1));
+  ASSERT_TRUE(counts->Erase(KeyOf(2)).ok());
+  checkpoint("chk-2", false);  // abandoned: its changes go into the next
+  set(3, -3);
+  ASSERT_TRUE(counts->Erase(KeyOf(4)).ok());
+  set(10000, 10000);
+  std::vector<std::string> third = checkpoint("chk-3", true);
+  ASSERT_EQ(third.size(), 2u);
+  EXPECT_EQ(third[0], first[0]);
+  EXPECT_LT(std::filesystem::file_size(third[1]) * 20, std::filesystem::file_size(third[0]));
+
+  for (std::string type : {"hashmap", "rocksdb"}) {
+    StateBackendSettings settings;
+    settings.type = type;
+    settings.directory = (scratch.path() / ("restored-" + type)).string();
+    Result<std::unique_ptr<KeyedStateBackend>> restored = MakeStateBackend(settings);
+    ASSERT_TRUE(restored.ok());
+    StateTable* table = *(*restored)->Table("counts", DecodeCounter);
+    Status status = (*restored)->Restore(third, nullptr);
+    if (type == "rocksdb") {
+      EXPECT_FALSE(status.ok());
+      EXPECT_NE(status.message().find("'state.backend.type' = 'hashmap'"), std::string::npos)
+          << status.ToString();
+      continue;
+    }
+    ASSERT_TRUE(status.ok()) << status.ToString();
+    EXPECT_EQ(table->size(), 9999u);
+    EXPECT_EQ(ValueOf(*table->Find(KeyOf(0))), 0);
+    EXPECT_EQ(ValueOf(*table->Find(KeyOf(1))), -1);
+    EXPECT_EQ(*table->Find(KeyOf(2)), nullptr);
+    EXPECT_EQ(ValueOf(*table->Find(KeyOf(3))), -3);
+    EXPECT_EQ(*table->Find(KeyOf(4)), nullptr);
+    EXPECT_EQ(ValueOf(*table->Find(KeyOf(10000))), 10000);
+  }
+}
+
 // A subtask may end while the checkpoint's thread still writes its snapshot:
 // the snapshot stands on its own, and its files go with it.
 TEST(RocksDbStateTest, ASnapshotOutlivesItsBackend) {

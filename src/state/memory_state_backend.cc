@@ -16,12 +16,15 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "common/files.h"
+#include "common/random.h"
 #include "state/keyed_state.h"
 #include "state/restored_entries.h"
 #include "state/state_snapshot.h"
@@ -37,35 +40,94 @@ int64_t NowMillis() {
 
 constexpr size_t kSnapshotPieceBytes = 1 << 20;
 
+/// Incremental checkpoints chain files in the shared directory: a full
+/// "base" file, then "delta" files with the entries changed and the keys
+/// erased since the file before. A checkpoint lists the whole chain; a chain
+/// starts again with a new base once its deltas outweigh its base.
+constexpr const char* kChainSuffix = ".incremental.state";
+constexpr size_t kMaxChainFiles = 20;
+
+// The chain of one backend, shared with its snapshots, which extend it on the
+// checkpoint's thread.
+struct Chain {
+  std::mutex mutex;
+  std::string id;                  // names the chain's files
+  std::vector<std::string> files;  // GUARDED_BY(mutex)
+  uint64_t base_bytes = 0;         // GUARDED_BY(mutex)
+  uint64_t delta_bytes = 0;        // GUARDED_BY(mutex)
+  /// The snapshot the chain's last file holds (0: none written yet).
+  std::atomic<int64_t> last_written{0};
+};
+
 // A table's entries as they were at a snapshot: a value, or the serialized
-// bytes of one not decoded since a restore (in one of `images`).
+// bytes of one not decoded since a restore (in one of `images`); `changed` is
+// the snapshot after which the entry last changed.
 struct FrozenEntry {
   std::string key;
   int64_t remaining_ttl_millis;
   std::shared_ptr<const StateValue> value;
   std::string_view serialized;
+  int64_t changed;
 };
 struct FrozenTable {
   std::string name;
   std::vector<FrozenEntry> entries;
+  /// Keys erased since the chain's last written snapshot.
+  std::vector<std::string> erased;
   std::vector<std::shared_ptr<const MappedFile>> images;
 };
 
 // Serializes the frozen values on the checkpoint's writer thread, dropping
 // each reference once written so that the table stops copying that value.
+// With a shared directory it extends the chain: a delta when the chain has a
+// base and is short, else a new base; without, a file of everything.
 class MemoryStateSnapshot final : public StateSnapshot {
  public:
-  explicit MemoryStateSnapshot(std::vector<FrozenTable> tables) : tables_(std::move(tables)) {}
+  MemoryStateSnapshot(std::vector<FrozenTable> tables, int64_t sequence,
+                      std::shared_ptr<Chain> chain)
+      : tables_(std::move(tables)), sequence_(sequence), chain_(std::move(chain)) {}
 
   Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
                                          const std::string& shared_directory) override {
-    std::string path = directory + "/" + prefix + ".state";
+    if (shared_directory.empty()) {
+      std::string path = directory + "/" + prefix + ".state";
+      RETURN_NOT_OK(WriteFile(path, /*after=*/-1));
+      return std::vector<std::string>{path};
+    }
+    std::lock_guard<std::mutex> lock(chain_->mutex);
+    bool delta = !chain_->files.empty() && chain_->files.size() < kMaxChainFiles &&
+                 chain_->delta_bytes < chain_->base_bytes;
+    std::string path =
+        fmt::format("{}/{}-{}{}", shared_directory, chain_->id, sequence_, kChainSuffix);
+    RETURN_NOT_OK(WriteFile(path, delta ? chain_->last_written.load() : -1));
+    std::error_code error;
+    uint64_t size = std::filesystem::file_size(path, error);
+    if (delta) {
+      chain_->files.push_back(path);
+      chain_->delta_bytes += size;
+    } else {
+      chain_->files = {path};
+      chain_->base_bytes = size;
+      chain_->delta_bytes = 0;
+    }
+    chain_->last_written = sequence_;
+    return chain_->files;
+  }
+
+ private:
+  // Everything (`after` < 0), or what changed after snapshot `after` and the
+  // keys erased since.
+  Status WriteFile(const std::string& path, int64_t after) {
     ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
     StateSnapshotEncoder encoder;
     std::string bytes;
     for (FrozenTable& table : tables_) {
       encoder.BeginTable(table.name);
+      if (after >= 0) {
+        for (const std::string& key : table.erased) encoder.AddErased(key);
+      }
       for (FrozenEntry& entry : table.entries) {
+        if (after >= 0 && entry.changed <= after) continue;
         if (entry.value) {
           bytes.clear();
           entry.value->Serialize(&bytes);
@@ -82,12 +144,12 @@ class MemoryStateSnapshot final : public StateSnapshot {
       table.images = {};
     }
     RETURN_NOT_OK(file->Append(encoder.Finish()));
-    RETURN_NOT_OK(file->Close());
-    return std::vector<std::string>{path};
+    return file->Close();
   }
 
- private:
   std::vector<FrozenTable> tables_;
+  int64_t sequence_;
+  std::shared_ptr<Chain> chain_;
 };
 
 class MemoryStateTable final : public StateTable {
@@ -115,6 +177,7 @@ class MemoryStateTable final : public StateTable {
     StateValue* raw = value.get();
     entry.value = std::move(value);
     entry.written_at = ttl() ? options_.clock() : 0;
+    entry.changed = epoch_;
     return raw;
   }
 
@@ -150,27 +213,33 @@ class MemoryStateTable final : public StateTable {
 
   size_t size() const override { return entries_.size() + restored_.size(); }
 
-  /// References every live entry, with the time it has left to live.
-  FrozenTable Freeze(std::string name) const {
-    FrozenTable frozen{std::move(name), {}};
+  /// References every live entry, with the time it has left to live, and
+  /// the keys erased since the chain's snapshot `last_written`; changes from
+  /// now on belong to the snapshot after `sequence`.
+  FrozenTable Freeze(std::string name, int64_t sequence, int64_t last_written) {
+    FrozenTable frozen{std::move(name), {}, {}, {}};
+    std::erase_if(erased_, [&](const auto& erased) { return erased.second <= last_written; });
+    for (const auto& [key, epoch] : erased_) frozen.erased.push_back(key);
+    track_erased_ = true;
     frozen.entries.reserve(entries_.size());
     int64_t now = ttl() ? options_.clock() : 0;
     for (const auto& [key, entry] : entries_) {
       if (Expired(entry)) continue;
       frozen.entries.push_back(
           FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                      entry.value, entry.serialized});
+                      entry.value, entry.serialized, entry.changed});
     }
     restored_.ForEach([&](const RestoredEntries::Entry& entry) {
       if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
       frozen.entries.push_back(
           FrozenEntry{std::string(entry.key),
                       ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                      nullptr, entry.value});
+                      nullptr, entry.value, 0});
     });
     for (const Image& image : images_) {
       if (image.bytes) frozen.images.push_back(image.bytes);
     }
+    epoch_ = sequence + 1;
     return frozen;
   }
 
@@ -181,6 +250,14 @@ class MemoryStateTable final : public StateTable {
   /// still serialized: `bytes` stays in `image`.
   Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes,
                  const std::shared_ptr<const MappedFile>& image) {
+    if (remaining_ttl_millis == kErasedEntry) {
+      // Entries restored before it (in the pending batch too) go.
+      FinishRestore();
+      auto it = entries_.find(key);
+      if (it != entries_.end()) EraseEntry(it);
+      DropRestored(key);
+      return Status::OK();
+    }
     if (ttl() && remaining_ttl_millis == 0) return Status::OK();
     auto it = entries_.find(key);
     if (it != entries_.end()) EraseEntry(it);
@@ -217,6 +294,8 @@ class MemoryStateTable final : public StateTable {
     std::string_view serialized;
     uint32_t image = kNoImage;
     int64_t written_at = 0;
+    /// The snapshot after which it last changed (incremental checkpoints).
+    int64_t changed = 0;
   };
   // A restored snapshot file and how many entries are still serialized in it.
   struct Image {
@@ -264,10 +343,16 @@ class MemoryStateTable final : public StateTable {
     if (restored_.empty()) return;
     if (std::optional<RestoredEntries::Entry> restored = restored_.Take(key)) {
       ReleaseImage(restored->image);
+      NoteErased(key);
     }
+  }
+  // Once checkpoints are taken, the next delta must say the key went.
+  void NoteErased(std::string_view key) {
+    if (track_erased_) erased_.emplace_back(std::string(key), epoch_);
   }
 
   void EraseEntry(Entries::iterator it) {
+    NoteErased(it->first);
     Release(&it->second);
     entries_.erase(it);
   }
@@ -275,6 +360,8 @@ class MemoryStateTable final : public StateTable {
   // The entry's value, decoded on first use after a restore, and copied first
   // when a snapshot still references it.
   Result<StateValue*> Writable(Entry* entry) {
+    // Handed out for changing: the next delta has it.
+    entry->changed = epoch_;
     if (!entry->value) {
       ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(entry->serialized));
       entry->value = std::move(value);
@@ -317,6 +404,11 @@ class MemoryStateTable final : public StateTable {
   Entries entries_;
   std::vector<Image> images_;
   RestoredEntries restored_;
+  /// Changes are stamped with epoch_; erased keys are kept (from the first
+  /// snapshot on) until the chain has written a file past them.
+  int64_t epoch_ = 1;
+  bool track_erased_ = false;
+  std::vector<std::pair<std::string, int64_t>> erased_;
   /// Restored entries go into restored_ in batches of kRestoreBatch.
   static constexpr size_t kRestoreBatch = 256;
   std::vector<RestoredEntries::Entry> pending_restore_;
@@ -339,9 +431,14 @@ class MemoryStateBackend final : public KeyedStateBackend {
 
   /// References every value now; Write serializes them.
   Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
+    int64_t sequence = ++sequence_;
+    int64_t last_written = chain_->last_written.load();
     std::vector<FrozenTable> frozen;
-    for (const auto& [name, table] : tables_) frozen.push_back(table->Freeze(name));
-    return std::unique_ptr<StateSnapshot>(std::make_unique<MemoryStateSnapshot>(std::move(frozen)));
+    for (const auto& [name, table] : tables_) {
+      frozen.push_back(table->Freeze(name, sequence, last_written));
+    }
+    return std::unique_ptr<StateSnapshot>(
+        std::make_unique<MemoryStateSnapshot>(std::move(frozen), sequence, chain_));
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
@@ -361,6 +458,12 @@ class MemoryStateBackend final : public KeyedStateBackend {
 
  private:
   std::map<std::string, std::unique_ptr<MemoryStateTable>, std::less<>> tables_;
+  int64_t sequence_ = 0;
+  std::shared_ptr<Chain> chain_ = [] {
+    auto chain = std::make_shared<Chain>();
+    chain->id = RandomHex(16);
+    return chain;
+  }();
 };
 
 }  // namespace

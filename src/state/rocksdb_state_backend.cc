@@ -757,6 +757,13 @@ class RocksDbStateBackend final : public KeyedStateBackend {
     };
     std::vector<std::string> canonical;
     for (const std::string& file : files) {
+      if (file.ends_with(".incremental.state")) {
+        return Status::Invalid(
+            "'{}' is part of an incremental checkpoint of the hashmap state backend, which only "
+            "that backend restores; restore with 'state.backend.type' = 'hashmap', or take a "
+            "savepoint to change the state backend",
+            file);
+      }
       if (IsRocksDbCheckpointManifest(file)) {
         RETURN_NOT_OK(RestoreCheckpoint(file, keep, restore));
       } else if (IsStateSnapshotFile(file)) {

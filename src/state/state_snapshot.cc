@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kMagic = "TGSTATE1";
 
-enum Tag : uint8_t { kEnd = 0, kTable = 1, kEntry = 2 };
+enum Tag : uint8_t { kEnd = 0, kTable = 1, kEntry = 2, kErased = 3 };
 
 }  // namespace
 
@@ -27,6 +27,12 @@ void StateSnapshotEncoder::Add(std::string_view key, int64_t remaining_ttl_milli
   writer.String(key);
   writer.Fixed(remaining_ttl_millis);
   writer.String(value);
+}
+
+void StateSnapshotEncoder::AddErased(std::string_view key) {
+  ByteWriter writer(&bytes_);
+  writer.Fixed<uint8_t>(kErased);
+  writer.String(key);
 }
 
 std::string StateSnapshotEncoder::Finish() {
@@ -60,6 +66,12 @@ Result<bool> WalkStateSnapshot(std::string_view image, OnTable table, OnEntry en
       if (!reader.ok()) return false;
       RETURN_NOT_OK(table(name));
       in_table = true;
+      continue;
+    }
+    if (tag == kErased && in_table) {
+      std::string_view key = reader.String();
+      if (!reader.ok()) return false;
+      RETURN_NOT_OK(entry(key, kErasedEntry, std::string_view()));
       continue;
     }
     if (tag != kEntry || !in_table) return false;

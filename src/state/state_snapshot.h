@@ -16,12 +16,17 @@
 
 namespace tiangong {
 
+/// The remaining time to live a reader sees for an erased key.
+inline constexpr int64_t kErasedEntry = INT64_MIN;
+
 /// The canonical snapshot format of keyed state, which both backends write and
 /// restore (so a savepoint taken on one backend restores on the other). A file
 /// holds, after a magic header, each table's name followed by its entries:
 /// key, the time it has left to live under a TTL (-1 without one), and the
 /// value's bytes (StateValue::Serialize). The checkpoint metadata records each
-/// file's checksum.
+/// file's checksum. A file of an incremental checkpoint (the changes since the
+/// previous one, restored after the files before it) also holds erased keys,
+/// which a reader sees with kErasedEntry as their remaining time to live.
 ///
 /// Encodes a snapshot in memory (or, taken piece by piece, into a file). Not
 /// thread-safe.
@@ -32,6 +37,8 @@ class StateSnapshotEncoder {
   void BeginTable(std::string_view name);
   /// `remaining_ttl_millis` < 0: the table has no TTL.
   void Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
+  /// The key was erased since the file this one follows.
+  void AddErased(std::string_view key);
   /// The finished image; the encoder is empty afterwards.
   std::string Finish();
   /// The bytes encoded since the start or the last call, for writing an image

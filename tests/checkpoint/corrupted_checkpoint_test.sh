@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A corrupt or partial checkpoint is detected and skipped: the job is killed
-# after its third checkpoint; then the newest checkpoint gets a truncated state
-# file and the one before it a truncated _metadata. The next run must log why
+# after its third checkpoint; then a state file of the newest checkpoint gets
+# truncated, and the _metadata of the one before it. The next run must log why
 # it skips each, restore the oldest, and commit exactly the rows of an
 # uninterrupted run.
 # Usage: corrupted_checkpoint_test.sh <path to tiangong>
@@ -20,7 +20,11 @@ checkpoints=$(ls -d "$work"/job/checkpoints/*/chk-* | sort -t- -k2 -n)
 newest=$(echo "$checkpoints" | tail -1)
 second=$(echo "$checkpoints" | tail -2 | head -1)
 oldest=$(echo "$checkpoints" | tail -3 | head -1)
-state_file=$(ls "$newest"/*.state | head -1)
+# A state file only the newest checkpoint has: written after the _metadata of
+# the one before (incremental checkpoints keep their files in shared/).
+state_file=$(find "$newest/.." -name '*.state' -newer "$second/_metadata" ! -newer "$newest/_metadata" |
+  head -1)
+[ -n "$state_file" ] || fail "the newest checkpoint has no state file of its own"
 truncate -s $(($(stat -c %s "$state_file") / 2)) "$state_file"
 truncate -s 20 "$second/_metadata"
 
