@@ -77,8 +77,8 @@ struct FrozenTable {
   std::vector<std::shared_ptr<const MappedFile>> images;
 };
 
-// Serializes the frozen values on the checkpoint's writer thread, dropping
-// each reference once written so that the table stops copying that value.
+// Serializes the frozen values on the checkpoint's writer thread (the table
+// copies a value before changing it while a snapshot references it).
 // With a shared directory it extends the chain: a delta when the chain has a
 // base and is short, else a new base; without, a file of everything.
 class MemoryStateSnapshot final : public StateSnapshot {
@@ -94,6 +94,9 @@ class MemoryStateSnapshot final : public StateSnapshot {
       RETURN_NOT_OK(WriteFile(path, /*after=*/-1));
       return std::vector<std::string>{path};
     }
+    // The final snapshot of a subtask whose input ended stands in for it in
+    // every later checkpoint: its files are written once.
+    if (written_) return *written_;
     std::lock_guard<std::mutex> lock(chain_->mutex);
     bool delta = !chain_->files.empty() && chain_->files.size() < kMaxChainFiles &&
                  chain_->delta_bytes < chain_->base_bytes;
@@ -111,6 +114,7 @@ class MemoryStateSnapshot final : public StateSnapshot {
       chain_->delta_bytes = 0;
     }
     chain_->last_written = sequence_;
+    written_ = chain_->files;
     return chain_->files;
   }
 
@@ -132,7 +136,6 @@ class MemoryStateSnapshot final : public StateSnapshot {
           bytes.clear();
           entry.value->Serialize(&bytes);
           encoder.Add(entry.key, entry.remaining_ttl_millis, bytes);
-          entry.value.reset();
         } else {
           encoder.Add(entry.key, entry.remaining_ttl_millis, entry.serialized);
         }
@@ -140,16 +143,16 @@ class MemoryStateSnapshot final : public StateSnapshot {
           RETURN_NOT_OK(file->Append(encoder.TakePiece()));
         }
       }
-      table.entries = {};
-      table.images = {};
     }
     RETURN_NOT_OK(file->Append(encoder.Finish()));
     return file->Close();
   }
 
+  // Kept until the snapshot goes (a savepoint may still need everything).
   std::vector<FrozenTable> tables_;
   int64_t sequence_;
   std::shared_ptr<Chain> chain_;
+  std::optional<std::vector<std::string>> written_;
 };
 
 class MemoryStateTable final : public StateTable {
