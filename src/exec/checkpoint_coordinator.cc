@@ -64,7 +64,8 @@ void CheckpointCoordinator::RejectRequests(const Status& status) {
 
 CheckpointBarrier CheckpointCoordinator::triggered() const {
   int64_t id = triggered_id_.load(std::memory_order_acquire);
-  return CheckpointBarrier{id, triggered_stop_.load(std::memory_order_acquire)};
+  return CheckpointBarrier{id, triggered_stop_.load(std::memory_order_acquire),
+                           triggered_savepoint_.load(std::memory_order_acquire)};
 }
 
 int64_t CheckpointCoordinator::completed() const {
@@ -155,6 +156,8 @@ void CheckpointCoordinator::Trigger(bool finished, std::shared_ptr<Request> requ
   last_trigger_ = pending.started;
   if (!finished) {
     triggered_stop_.store(stop, std::memory_order_release);
+    triggered_savepoint_.store(pending.request && pending.request->what.savepoint,
+                               std::memory_order_release);
     triggered_id_.store(pending.id, std::memory_order_release);
   }
   pending_ = std::move(pending);

@@ -190,6 +190,7 @@ class CheckpointCoordinator {
   // job's lock checks them); written under it, the stop flag before the id.
   std::atomic<int64_t> triggered_id_{0};
   std::atomic<bool> triggered_stop_{false};
+  std::atomic<bool> triggered_savepoint_{false};
   std::atomic<int64_t> completed_{0};
   std::optional<Pending> pending_;                         // GUARDED_BY(mutex_)
   std::vector<Snapshots> final_;                           // GUARDED_BY(mutex_); per subtask

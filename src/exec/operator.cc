@@ -104,11 +104,12 @@ Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
   return Status::OK();
 }
 
-Status OperatorChain::SnapshotOperators(int64_t checkpoint_id,
+Status OperatorChain::SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope,
                                         std::vector<OperatorSnapshot>* snapshots) {
   snapshots->clear();
   snapshots->resize(operators_.size());
   for (size_t i = 0; i < operators_.size(); ++i) {
+    (*snapshots)[i].scope = scope;
     Status status = operators_[i]->SnapshotState(checkpoint_id, &(*snapshots)[i], OutputOf(i));
     if (!status.ok()) {
       return status.WithContext(
@@ -120,12 +121,16 @@ Status OperatorChain::SnapshotOperators(int64_t checkpoint_id,
 
 Status OperatorChain::Checkpoint(CheckpointBarrier barrier,
                                  std::vector<OperatorSnapshot>* snapshots) {
-  RETURN_NOT_OK(SnapshotOperators(barrier.id, snapshots));
+  // Savepoints are whole; checkpoints may build on the ones before.
+  RETURN_NOT_OK(SnapshotOperators(
+      barrier.id, barrier.savepoint ? SnapshotScope::kWhole : SnapshotScope::kIncremental,
+      snapshots));
   return tail_->EmitBarrier(barrier);
 }
 
 Status OperatorChain::SnapshotFinal(std::vector<OperatorSnapshot>* snapshots) {
-  return SnapshotOperators(kFinalCheckpointId, snapshots);
+  // It stands in for the subtask in every later checkpoint and savepoint.
+  return SnapshotOperators(kFinalCheckpointId, SnapshotScope::kWhole, snapshots);
 }
 
 Status OperatorChain::Restore(const std::vector<const RestoredOperatorState*>& states) {

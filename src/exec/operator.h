@@ -142,7 +142,8 @@ class OperatorChain {
   OperatorMetrics* metrics_;             // not owned; may be null
   TaskMetrics* task_metrics_ = nullptr;  // not owned; from Open
 
-  Status SnapshotOperators(int64_t checkpoint_id, std::vector<OperatorSnapshot>* snapshots);
+  Status SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope,
+                           std::vector<OperatorSnapshot>* snapshots);
   /// Where operator i's output goes.
   Output* OutputOf(size_t i);
 };

@@ -24,7 +24,7 @@ Status SnapshotKeyedOperator(KeyedStateBackend* backend, const NamedTimers& time
                              const int64_t* watermark, OperatorSnapshot* snapshot) {
   if (backend != nullptr) {
     RETURN_NOT_OK(backend->Flush());
-    ASSIGN_OR_RAISE(snapshot->keyed_state, backend->Snapshot());
+    ASSIGN_OR_RAISE(snapshot->keyed_state, backend->Snapshot(snapshot->scope));
   }
   for (const auto& [name, service] : timers) {
     service->Serialize(&snapshot->values[TimersName(name)]);

@@ -19,6 +19,9 @@ namespace tiangong {
 /// operator's thread, and small named values kept in the checkpoint's metadata
 /// (timers, the watermark, a source's split positions, a sink's committables).
 struct OperatorSnapshot {
+  /// Set by the chain before SnapshotState: how much the keyed state's
+  /// snapshot must be able to write.
+  SnapshotScope scope = SnapshotScope::kWhole;
   std::unique_ptr<StateSnapshot> keyed_state;
   std::map<std::string, std::string> values;
 };

@@ -37,6 +37,8 @@ struct EndOfInput {};
 struct CheckpointBarrier {
   int64_t id;
   bool stop = false;
+  /// A savepoint: every operator's state is written whole.
+  bool savepoint = false;
 };
 
 /// The checkpoint id operators see for the final snapshot a subtask takes once

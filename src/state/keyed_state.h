@@ -88,6 +88,12 @@ class StateSnapshot {
                                                  const std::string& shared_directory) = 0;
 };
 
+/// What a snapshot must be able to write: everything (savepoints, and the
+/// final snapshot of a subtask, which may stand in for a later savepoint), or
+/// only what an incremental checkpoint needs (the backend may leave out what
+/// earlier checkpoints of the same chain hold).
+enum class SnapshotScope { kWhole, kIncremental };
+
 /// Which restored entries an operator instance keeps: after a change of
 /// parallelism, those of the key groups it now owns.
 using StateKeyFilter = std::function<bool(std::string_view table, std::string_view key)>;
@@ -104,10 +110,11 @@ class KeyedStateBackend {
   /// Flushes every table.
   virtual Status Flush() = 0;
 
-  /// Captures every live entry of every table in the canonical snapshot format
-  /// (state/state_snapshot.h), which either backend restores. Entries keep the
-  /// time left to live under a TTL. REQUIRES: no changes since the last Flush().
-  virtual Result<std::unique_ptr<StateSnapshot>> Snapshot() = 0;
+  /// Captures the state at this moment; Write() stores it (see StateSnapshot).
+  /// Entries keep the time left to live under a TTL. A kIncremental snapshot
+  /// may be written only into a checkpoint's shared directory. REQUIRES: no
+  /// changes since the last Flush().
+  virtual Result<std::unique_ptr<StateSnapshot>> Snapshot(SnapshotScope scope) = 0;
   /// Adds the entries of canonical snapshot `files` (from one or several
   /// instances, perhaps of another backend) that `keep` accepts to the tables
   /// of the same names, which the operator must have created. Fails on a table

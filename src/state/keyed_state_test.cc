@@ -445,7 +445,8 @@ TEST(RocksDbStateTest, IncrementalCheckpointsShareFilesAndRestore) {
     std::filesystem::path directory = scratch.path() / name;
     std::filesystem::create_directories(directory);
     EXPECT_TRUE(backend->Flush().ok());
-    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    Result<std::unique_ptr<StateSnapshot>> snapshot =
+        backend->Snapshot(SnapshotScope::kIncremental);
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
     Result<std::vector<std::string>> files =
         (*snapshot)->Write(directory.string(), "op-0", shared.string());
@@ -519,7 +520,8 @@ TEST(MemoryStateTest, IncrementalCheckpointsChainChangesAndRestore) {
     std::filesystem::path directory = scratch.path() / name;
     std::filesystem::create_directories(directory);
     EXPECT_TRUE(backend->Flush().ok());
-    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    Result<std::unique_ptr<StateSnapshot>> snapshot =
+        backend->Snapshot(SnapshotScope::kIncremental);
     EXPECT_TRUE(snapshot.ok());
     if (!write) return std::vector<std::string>{};
     Result<std::vector<std::string>> files =
@@ -579,7 +581,7 @@ TEST(RocksDbStateTest, ASnapshotOutlivesItsBackend) {
   StateTable* table = *backend->Table("counts", DecodeCounter);
   ASSERT_TRUE(table->Insert("a", std::make_unique<Counter>(1)).ok());
   ASSERT_TRUE(backend->Flush().ok());
-  Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+  Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot(SnapshotScope::kWhole);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   backend.reset();
   EXPECT_FALSE(std::filesystem::exists(directory));
@@ -713,7 +715,7 @@ class StateSnapshotTest : public testing::TestWithParam<std::tuple<std::string, 
 
   /// Takes a snapshot of `backend` and writes it under the scratch directory.
   std::vector<std::string> WriteSnapshot(KeyedStateBackend* backend, const std::string& prefix) {
-    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot();
+    Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot(SnapshotScope::kWhole);
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
     Result<std::vector<std::string>> files =
         (*snapshot)->Write(scratch_.path().string(), prefix, "");
@@ -774,7 +776,7 @@ TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
   for (int i = 0; i < kKeys; ++i)
     ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
   ASSERT_TRUE(source->Flush().ok());
-  Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot();
+  Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot(SnapshotScope::kWhole);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   std::optional<Result<std::vector<std::string>>> files;
   std::thread writer([&] { files = (*snapshot)->Write(scratch_.path().string(), "source", ""); });
@@ -855,7 +857,7 @@ TEST_P(StateSnapshotTest, ASnapshotWrittenAgainHoldsTheSameState) {
   for (int i = 0; i < 5000; ++i)
     ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
   ASSERT_TRUE(source->Flush().ok());
-  Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot();
+  Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot(SnapshotScope::kWhole);
   ASSERT_TRUE(snapshot.ok());
   std::filesystem::path shared = scratch_.path() / "shared";
   std::filesystem::create_directories(shared);

@@ -57,6 +57,11 @@ struct Chain {
   uint64_t delta_bytes = 0;        // GUARDED_BY(mutex)
   /// The snapshot the chain's last file holds (0: none written yet).
   std::atomic<int64_t> last_written{0};
+
+  /// The next file is a delta (else a new base). REQUIRES: mutex held.
+  bool ExtendsWithDelta() const {
+    return !files.empty() && files.size() < kMaxChainFiles && delta_bytes < base_bytes;
+  }
 };
 
 // A table's entries as they were at a snapshot: a value, or the serialized
@@ -83,13 +88,21 @@ struct FrozenTable {
 // base and is short, else a new base; without, a file of everything.
 class MemoryStateSnapshot final : public StateSnapshot {
  public:
+  /// `changes_after` >= 0: the tables hold only the entries changed since
+  /// that snapshot of the chain (an incremental snapshot frozen as a delta).
   MemoryStateSnapshot(std::vector<FrozenTable> tables, int64_t sequence,
-                      std::shared_ptr<Chain> chain)
-      : tables_(std::move(tables)), sequence_(sequence), chain_(std::move(chain)) {}
+                      std::shared_ptr<Chain> chain, int64_t changes_after)
+      : tables_(std::move(tables)),
+        sequence_(sequence),
+        chain_(std::move(chain)),
+        changes_after_(changes_after) {}
 
   Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
                                          const std::string& shared_directory) override {
     if (shared_directory.empty()) {
+      if (changes_after_ >= 0) {
+        return Status::Internal("an incremental snapshot cannot be written whole");
+      }
       std::string path = directory + "/" + prefix + ".state";
       RETURN_NOT_OK(WriteFile(path, /*after=*/-1));
       return std::vector<std::string>{path};
@@ -98,8 +111,10 @@ class MemoryStateSnapshot final : public StateSnapshot {
     // every later checkpoint: its files are written once.
     if (written_) return *written_;
     std::lock_guard<std::mutex> lock(chain_->mutex);
-    bool delta = !chain_->files.empty() && chain_->files.size() < kMaxChainFiles &&
-                 chain_->delta_bytes < chain_->base_bytes;
+    bool delta = changes_after_ >= 0 || chain_->ExtendsWithDelta();
+    if (changes_after_ >= 0 && chain_->last_written != changes_after_) {
+      return Status::Internal("the state's checkpoint chain moved on since snapshot {}", sequence_);
+    }
     std::string path =
         fmt::format("{}/{}-{}{}", shared_directory, chain_->id, sequence_, kChainSuffix);
     RETURN_NOT_OK(WriteFile(path, delta ? chain_->last_written.load() : -1));
@@ -152,6 +167,7 @@ class MemoryStateSnapshot final : public StateSnapshot {
   std::vector<FrozenTable> tables_;
   int64_t sequence_;
   std::shared_ptr<Chain> chain_;
+  int64_t changes_after_;
   std::optional<std::vector<std::string>> written_;
 };
 
@@ -170,7 +186,7 @@ class MemoryStateTable final : public StateTable {
       EraseEntry(it);
       return static_cast<StateValue*>(nullptr);
     }
-    return Writable(&it->second);
+    return Writable(it->first, &it->second);
   }
 
   Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
@@ -180,7 +196,7 @@ class MemoryStateTable final : public StateTable {
     StateValue* raw = value.get();
     entry.value = std::move(value);
     entry.written_at = ttl() ? options_.clock() : 0;
-    entry.changed = epoch_;
+    NoteChanged(key, &entry);
     return raw;
   }
 
@@ -208,7 +224,7 @@ class MemoryStateTable final : public StateTable {
     for (const RestoredEntries::Entry& restored : restored_.TakeAll()) AdoptEntry(restored);
     for (auto& [key, entry] : entries_) {
       if (Expired(entry)) continue;
-      ASSIGN_OR_RAISE(StateValue * value, Writable(&entry));
+      ASSIGN_OR_RAISE(StateValue * value, Writable(key, &entry));
       RETURN_NOT_OK(visit(key, *value));
     }
     return Status::OK();
@@ -216,22 +232,36 @@ class MemoryStateTable final : public StateTable {
 
   size_t size() const override { return entries_.size() + restored_.size(); }
 
-  /// References every live entry, with the time it has left to live, and
-  /// the keys erased since the chain's snapshot `last_written`; changes from
-  /// now on belong to the snapshot after `sequence`.
-  FrozenTable Freeze(std::string name, int64_t sequence, int64_t last_written) {
+  /// References the live entries, with the time they have left to live: all
+  /// of them (`changes_after` < 0), or those changed since that snapshot of
+  /// the chain. Also the keys erased since the chain's snapshot
+  /// `last_written`. Changes from now on belong to the snapshot after
+  /// `sequence`.
+  FrozenTable Freeze(std::string name, int64_t sequence, int64_t last_written,
+                     int64_t changes_after) {
     FrozenTable frozen{std::move(name), {}, {}, {}};
     std::erase_if(erased_, [&](const auto& erased) { return erased.second <= last_written; });
+    std::erase_if(changed_, [&](const auto& changed) { return changed.first <= last_written; });
     for (const auto& [key, epoch] : erased_) frozen.erased.push_back(key);
-    track_erased_ = true;
-    frozen.entries.reserve(entries_.size());
+    tracking_ = true;
     int64_t now = ttl() ? options_.clock() : 0;
-    for (const auto& [key, entry] : entries_) {
-      if (Expired(entry)) continue;
+    auto freeze = [&](const std::string& key, const Entry& entry) {
+      if (Expired(entry)) return;
       frozen.entries.push_back(
           FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
                       entry.value, entry.serialized, entry.changed});
+    };
+    if (changes_after >= 0) {
+      // Each changed key once: under the epoch it last changed in.
+      for (const auto& [epoch, key] : changed_) {
+        auto it = entries_.find(key);
+        if (it != entries_.end() && it->second.changed == epoch) freeze(it->first, it->second);
+      }
+      epoch_ = sequence + 1;
+      return frozen;
     }
+    frozen.entries.reserve(entries_.size() + restored_.size());
+    for (const auto& [key, entry] : entries_) freeze(key, entry);
     restored_.ForEach([&](const RestoredEntries::Entry& entry) {
       if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
       frozen.entries.push_back(
@@ -351,7 +381,13 @@ class MemoryStateTable final : public StateTable {
   }
   // Once checkpoints are taken, the next delta must say the key went.
   void NoteErased(std::string_view key) {
-    if (track_erased_) erased_.emplace_back(std::string(key), epoch_);
+    if (tracking_) erased_.emplace_back(std::string(key), epoch_);
+  }
+  // The entry changes in this epoch; the first change lists its key.
+  void NoteChanged(std::string_view key, Entry* entry) {
+    if (entry->changed == epoch_) return;
+    entry->changed = epoch_;
+    if (tracking_) changed_.emplace_back(epoch_, std::string(key));
   }
 
   void EraseEntry(Entries::iterator it) {
@@ -362,9 +398,9 @@ class MemoryStateTable final : public StateTable {
 
   // The entry's value, decoded on first use after a restore, and copied first
   // when a snapshot still references it.
-  Result<StateValue*> Writable(Entry* entry) {
+  Result<StateValue*> Writable(std::string_view key, Entry* entry) {
     // Handed out for changing: the next delta has it.
-    entry->changed = epoch_;
+    NoteChanged(key, entry);
     if (!entry->value) {
       ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(entry->serialized));
       entry->value = std::move(value);
@@ -407,10 +443,12 @@ class MemoryStateTable final : public StateTable {
   Entries entries_;
   std::vector<Image> images_;
   RestoredEntries restored_;
-  /// Changes are stamped with epoch_; erased keys are kept (from the first
-  /// snapshot on) until the chain has written a file past them.
+  /// Changes are stamped with epoch_. From the first snapshot on, the keys
+  /// changed and erased in each epoch are listed until the chain has written
+  /// a file past it, so that a delta needs no pass over the whole table.
   int64_t epoch_ = 1;
-  bool track_erased_ = false;
+  bool tracking_ = false;
+  std::vector<std::pair<int64_t, std::string>> changed_;
   std::vector<std::pair<std::string, int64_t>> erased_;
   /// Restored entries go into restored_ in batches of kRestoreBatch.
   static constexpr size_t kRestoreBatch = 256;
@@ -432,16 +470,23 @@ class MemoryStateBackend final : public KeyedStateBackend {
     return Status::OK();
   }
 
-  /// References every value now; Write serializes them.
-  Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
+  /// References the values now (all of them, or for an incremental snapshot
+  /// that extends the chain with a delta, the changed ones); Write serializes
+  /// them.
+  Result<std::unique_ptr<StateSnapshot>> Snapshot(SnapshotScope scope) override {
     int64_t sequence = ++sequence_;
     int64_t last_written = chain_->last_written.load();
+    int64_t changes_after = -1;
+    if (scope == SnapshotScope::kIncremental) {
+      std::lock_guard<std::mutex> lock(chain_->mutex);
+      if (chain_->ExtendsWithDelta()) changes_after = last_written;
+    }
     std::vector<FrozenTable> frozen;
     for (const auto& [name, table] : tables_) {
-      frozen.push_back(table->Freeze(name, sequence, last_written));
+      frozen.push_back(table->Freeze(name, sequence, last_written, changes_after));
     }
     return std::unique_ptr<StateSnapshot>(
-        std::make_unique<MemoryStateSnapshot>(std::move(frozen), sequence, chain_));
+        std::make_unique<MemoryStateSnapshot>(std::move(frozen), sequence, chain_, changes_after));
   }
 
   Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {

@@ -725,7 +725,8 @@ class RocksDbStateBackend final : public KeyedStateBackend {
 
   /// Writes the cached changes and makes a RocksDB checkpoint (hard links)
   /// next to the database; Write reads it.
-  Result<std::unique_ptr<StateSnapshot>> Snapshot() override {
+  /// (A RocksDB checkpoint holds everything, whatever the scope.)
+  Result<std::unique_ptr<StateSnapshot>> Snapshot(SnapshotScope scope) override {
     std::vector<RocksDbTableInfo> tables;
     for (const auto& [name, table] : tables_) {
       ASSIGN_OR_RAISE(RocksDbTableInfo prepared, table->PrepareSnapshot());
