@@ -43,9 +43,11 @@ constexpr size_t kSnapshotPieceBytes = 1 << 20;
 /// Incremental checkpoints chain files in the shared directory: a full
 /// "base" file, then "delta" files with the entries changed and the keys
 /// erased since the file before. A checkpoint lists the whole chain; a chain
-/// starts again with a new base once its deltas outweigh its base.
+/// starts again with a new base once its deltas outweigh its base twice.
 constexpr const char* kChainSuffix = ".incremental.state";
 constexpr size_t kMaxChainFiles = 20;
+/// A restore reads at most about (1 + this) times the state.
+constexpr uint64_t kMaxDeltaToBase = 2;
 
 // The chain of one backend, shared with its snapshots, which extend it on the
 // checkpoint's thread.
@@ -60,7 +62,8 @@ struct Chain {
 
   /// The next file is a delta (else a new base). REQUIRES: mutex held.
   bool ExtendsWithDelta() const {
-    return !files.empty() && files.size() < kMaxChainFiles && delta_bytes < base_bytes;
+    return !files.empty() && files.size() < kMaxChainFiles &&
+           delta_bytes < kMaxDeltaToBase * base_bytes;
   }
 };
 
