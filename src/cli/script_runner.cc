@@ -132,13 +132,9 @@ Status ScriptRunner::ServeControl(const sql::PlannedJob& job, JobExecution* exec
                  control_->port(), execution->id().c_str());
   }
   if (!options_.registry) return Status::OK();
-  RegisteredJob entry{execution->id(),
-                      execution->name(),
-                      getpid(),
-                      control_->address(),
-                      control_->port(),
-                      control_token_,
-                      execution->Report().start_millis};
+  RegisteredJob entry{execution->id(),          execution->name(), getpid(),
+                      control_->address(),      control_->port(),  control_token_,
+                      execution->start_millis()};
   Status registered = options_.registry->Register(entry);
   if (!registered.ok()) {
     std::fprintf(options_.log, "[WARN] %s: the CLI cannot find job '%s'\n",

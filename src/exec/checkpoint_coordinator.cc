@@ -309,10 +309,11 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
       for (const std::string& path : paths) {
         // "<file>", or "../shared/<file>" for a file checkpoints share.
         std::string name = std::filesystem::path(path).lexically_relative(directory).string();
-        bool known = shared_files_.count(std::filesystem::path(name).filename().string()) > 0;
-        ASSIGN_OR_RAISE(CheckpointFile file, DescribeFile(directory, name, !shared.empty()));
+        bool written_before = false;
+        ASSIGN_OR_RAISE(CheckpointFile file,
+                        DescribeFile(directory, name, !shared.empty(), &written_before));
         bytes += static_cast<int64_t>(file.size);
-        if (known) reused += static_cast<int64_t>(file.size);
+        if (written_before) reused += static_cast<int64_t>(file.size);
         instance.files.push_back(name);
         metadata.files.push_back(std::move(file));
       }
@@ -339,12 +340,14 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
 
 Result<CheckpointFile> CheckpointCoordinator::DescribeFile(const std::string& directory,
                                                            const std::string& name,
-                                                           bool may_be_shared) {
+                                                           bool may_be_shared,
+                                                           bool* written_before) {
   bool shared = may_be_shared && name.rfind("../", 0) == 0;
   if (!shared) return CheckpointStorage::DescribeFile(directory, name);
   // A shared file never changes: its size and checksum are computed once.
   std::string key = std::filesystem::path(name).filename().string();
   auto it = shared_files_.find(key);
+  *written_before = it != shared_files_.end();
   if (it == shared_files_.end()) {
     ASSIGN_OR_RAISE(CheckpointFile file, CheckpointStorage::DescribeFile(directory, name));
     it = shared_files_.emplace(key, std::move(file)).first;

@@ -158,9 +158,10 @@ class CheckpointCoordinator {
   Status WriteInto(const std::string& directory, const Pending& pending, bool savepoint,
                    CompletedCheckpoint* completed);
   /// Size and checksum of a written file, `name` relative to `directory`;
-  /// those of files in the shared directory are remembered.
+  /// those of files in the shared directory are remembered, and
+  /// `written_before` says whether an earlier checkpoint had the file.
   Result<CheckpointFile> DescribeFile(const std::string& directory, const std::string& name,
-                                      bool may_be_shared);
+                                      bool may_be_shared, bool* written_before);
   /// Where the pending checkpoint's files and _metadata go.
   Result<std::string> CreateDirectory(const Pending& pending) const;
   /// Reports a failed checkpoint: to its requester, else against the

@@ -93,6 +93,8 @@ class JobExecution {
   const std::string& name() const { return job_name_; }
   /// A random 32-digit hexadecimal id, unique to this run.
   const std::string& id() const { return job_id_; }
+  /// When the job started, in milliseconds since the epoch.
+  int64_t start_millis() const { return start_millis_; }
   /// True once Wait() has returned.
   bool joined() const { return joined_; }
 

@@ -27,7 +27,7 @@ JobReport JobExecution::Report() const {
   report.id = job_id_;
   report.name = job_name_;
   report.state = state_.load();
-  report.start_millis = start_millis_;
+  report.start_millis = start_millis();
   report.duration_millis = report.state == JobState::kRunning
                                ? std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::steady_clock::now() - started_)

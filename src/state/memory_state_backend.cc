@@ -38,8 +38,6 @@ int64_t NowMillis() {
       .count();
 }
 
-constexpr size_t kSnapshotPieceBytes = 1 << 20;
-
 /// Incremental checkpoints chain files in the shared directory: a full
 /// "base" file, then "delta" files with the entries changed and the keys
 /// erased since the file before. A checkpoint lists the whole chain; a chain
@@ -140,29 +138,24 @@ class MemoryStateSnapshot final : public StateSnapshot {
   // Everything (`after` < 0), or what changed after snapshot `after` and the
   // keys erased since.
   Status WriteFile(const std::string& path, int64_t after) {
-    ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
-    StateSnapshotEncoder encoder;
+    ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
     std::string bytes;
     for (FrozenTable& table : tables_) {
-      encoder.BeginTable(table.name);
+      RETURN_NOT_OK(file->BeginTable(table.name));
       if (after >= 0) {
-        for (const std::string& key : table.erased) encoder.AddErased(key);
+        for (const std::string& key : table.erased) RETURN_NOT_OK(file->AddErased(key));
       }
       for (FrozenEntry& entry : table.entries) {
         if (after >= 0 && entry.changed <= after) continue;
+        std::string_view value = entry.serialized;
         if (entry.value) {
           bytes.clear();
           entry.value->Serialize(&bytes);
-          encoder.Add(entry.key, entry.remaining_ttl_millis, bytes);
-        } else {
-          encoder.Add(entry.key, entry.remaining_ttl_millis, entry.serialized);
+          value = bytes;
         }
-        if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
-          RETURN_NOT_OK(file->Append(encoder.TakePiece()));
-        }
+        RETURN_NOT_OK(file->Add(entry.key, entry.remaining_ttl_millis, value));
       }
     }
-    RETURN_NOT_OK(file->Append(encoder.Finish()));
     return file->Close();
   }
 

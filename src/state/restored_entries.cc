@@ -82,11 +82,7 @@ void RestoredEntries::Insert(const Entry& entry, uint64_t hash, std::vector<Entr
 }
 
 void RestoredEntries::AddBatch(const std::vector<Entry>& entries, std::vector<Entry>* replaced) {
-  if ((used_ + entries.size()) * 2 > capacity_) {
-    size_t capacity = capacity_ == 0 ? kMinimumCapacity : capacity_;
-    while ((used_ + entries.size()) * 2 > capacity) capacity *= 2;
-    Grow(capacity);
-  }
+  Reserve(entries.size());
   // The hashes first, prefetching each home slot, so that the slots' cache
   // misses overlap instead of coming one after another.
   uint64_t hashes[64];

@@ -58,8 +58,6 @@ namespace {
 constexpr int64_t kMinimumMemoryBytes = 1LL << 20;
 /// Entries the TTL sweep checks per Flush, on top of twice the entries written.
 constexpr size_t kSweepEntriesPerFlush = 256;
-/// Snapshots are written to their file in pieces of about this size.
-constexpr size_t kSnapshotPieceBytes = 1 << 20;
 /// A table whose Flushes write nothing is swept at most this often (table clock).
 constexpr int64_t kIdleSweepIntervalMillis = 1000;
 /// Deletions of expired entries found by ForEach are written in batches this big.
@@ -140,24 +138,18 @@ class RocksDbStateSnapshot final : public StateSnapshot {
                                         shared_directory);
     }
     std::string path = directory + "/" + prefix + ".state";
-    ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
-    StateSnapshotEncoder encoder;
+    ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
     std::string_view current;
     RETURN_NOT_OK(
         VisitRocksDbCheckpoint(checkpoint_, tables_, options_,
                                [&](std::string_view table, std::string_view key, int64_t remaining,
                                    std::string_view payload) -> Status {
                                  if (table != current) {
-                                   encoder.BeginTable(table);
+                                   RETURN_NOT_OK(file->BeginTable(table));
                                    current = table;
                                  }
-                                 encoder.Add(key, remaining, payload);
-                                 if (encoder.pending_bytes() >= kSnapshotPieceBytes) {
-                                   return file->Append(encoder.TakePiece());
-                                 }
-                                 return Status::OK();
+                                 return file->Add(key, remaining, payload);
                                }));
-    RETURN_NOT_OK(file->Append(encoder.Finish()));
     RETURN_NOT_OK(file->Close());
     return std::vector<std::string>{path};
   }

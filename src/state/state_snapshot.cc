@@ -10,42 +10,54 @@ constexpr std::string_view kMagic = "TGSTATE1";
 
 enum Tag : uint8_t { kEnd = 0, kTable = 1, kEntry = 2, kErased = 3 };
 
+constexpr size_t kPieceBytes = 1 << 20;
+
 }  // namespace
 
-StateSnapshotEncoder::StateSnapshotEncoder() : bytes_(kMagic) {}
+StateSnapshotWriter::StateSnapshotWriter(std::unique_ptr<SyncedFileWriter> file)
+    : file_(std::move(file)), bytes_(kMagic) {}
 
-void StateSnapshotEncoder::BeginTable(std::string_view name) {
+Result<std::unique_ptr<StateSnapshotWriter>> StateSnapshotWriter::Create(const std::string& path) {
+  ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
+  return std::unique_ptr<StateSnapshotWriter>(new StateSnapshotWriter(std::move(file)));
+}
+
+Status StateSnapshotWriter::MaybeFlush() {
+  if (bytes_.size() < kPieceBytes) return Status::OK();
+  RETURN_NOT_OK(file_->Append(bytes_));
+  bytes_.clear();
+  return Status::OK();
+}
+
+Status StateSnapshotWriter::BeginTable(std::string_view name) {
   ByteWriter writer(&bytes_);
   writer.Fixed<uint8_t>(kTable);
   writer.String(name);
+  return MaybeFlush();
 }
 
-void StateSnapshotEncoder::Add(std::string_view key, int64_t remaining_ttl_millis,
-                               std::string_view value) {
+Status StateSnapshotWriter::Add(std::string_view key, int64_t remaining_ttl_millis,
+                                std::string_view value) {
   ByteWriter writer(&bytes_);
   writer.Fixed<uint8_t>(kEntry);
   writer.String(key);
   writer.Fixed(remaining_ttl_millis);
   writer.String(value);
+  return MaybeFlush();
 }
 
-void StateSnapshotEncoder::AddErased(std::string_view key) {
+Status StateSnapshotWriter::AddErased(std::string_view key) {
   ByteWriter writer(&bytes_);
   writer.Fixed<uint8_t>(kErased);
   writer.String(key);
+  return MaybeFlush();
 }
 
-std::string StateSnapshotEncoder::Finish() {
+Status StateSnapshotWriter::Close() {
   ByteWriter(&bytes_).Fixed<uint8_t>(kEnd);
-  std::string image = std::move(bytes_);
-  bytes_ = std::string(kMagic);
-  return image;
-}
-
-std::string StateSnapshotEncoder::TakePiece() {
-  std::string piece = std::move(bytes_);
+  RETURN_NOT_OK(file_->Append(bytes_));
   bytes_.clear();
-  return piece;
+  return file_->Close();
 }
 
 namespace {

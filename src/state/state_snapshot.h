@@ -28,25 +28,26 @@ inline constexpr int64_t kErasedEntry = INT64_MIN;
 /// previous one, restored after the files before it) also holds erased keys,
 /// which a reader sees with kErasedEntry as their remaining time to live.
 ///
-/// Encodes a snapshot in memory (or, taken piece by piece, into a file). Not
-/// thread-safe.
-class StateSnapshotEncoder {
+/// Writes a snapshot file in this format, in pieces of about 1 MB, and syncs
+/// it on Close(). Not thread-safe.
+class StateSnapshotWriter {
  public:
-  StateSnapshotEncoder();
+  static Result<std::unique_ptr<StateSnapshotWriter>> Create(const std::string& path);
 
-  void BeginTable(std::string_view name);
+  Status BeginTable(std::string_view name);
   /// `remaining_ttl_millis` < 0: the table has no TTL.
-  void Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
+  Status Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
   /// The key was erased since the file this one follows.
-  void AddErased(std::string_view key);
-  /// The finished image; the encoder is empty afterwards.
-  std::string Finish();
-  /// The bytes encoded since the start or the last call, for writing an image
-  /// in pieces: the pieces and then Finish() make up the image.
-  std::string TakePiece();
-  size_t pending_bytes() const { return bytes_.size(); }
+  Status AddErased(std::string_view key);
+  /// Ends the file and syncs it.
+  Status Close();
 
  private:
+  explicit StateSnapshotWriter(std::unique_ptr<SyncedFileWriter> file);
+  /// Writes what is buffered once it reaches a piece's size.
+  Status MaybeFlush();
+
+  std::unique_ptr<SyncedFileWriter> file_;
   std::string bytes_;
 };
 
