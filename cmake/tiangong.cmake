@@ -10,19 +10,30 @@ function(tiangong_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# tiangong_test(<name> SOURCES <files...> DEPS <targets...> [LABELS <labels...>])
-# A GoogleTest binary registered with ctest, test by test.
+# tiangong_test(<name> SOURCES <files...> DEPS <targets...> [LABEL <label>]
+#               [FIXTURES <fixture>])
+# A GoogleTest binary registered with ctest, test by test, labelled "unit" or
+# LABEL (e.g. "integration"). FIXTURES names the server its tests need (kafka;
+# see tests/CMakeLists.txt), which ctest starts once per run before them.
+# (One value each: discovered tests' properties cannot hold lists.)
 function(tiangong_test name)
   if(NOT TIANGONG_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LABEL;FIXTURES" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   include(GoogleTest)
+  set(properties LABELS ${ARG_LABEL})
+  if(ARG_FIXTURES)
+    list(APPEND properties FIXTURES_REQUIRED ${ARG_FIXTURES})
+  endif()
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "unit;${ARG_LABELS}"
+    PROPERTIES ${properties}
     DISCOVERY_TIMEOUT 60)
 endfunction()
 

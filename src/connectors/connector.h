@@ -102,7 +102,20 @@ class SourceReader {
   virtual Result<ReadResult> Next(Batch* batch) = 0;
   /// The current position of every split this reader holds.
   virtual std::vector<SourceSplit> SnapshotSplits() const = 0;
+  /// A checkpoint that saved `positions` (what SnapshotSplits returned at its
+  /// barrier) completed. A reader may tell an external system, as the Kafka
+  /// source commits its offsets to the consumer group; the positions are
+  /// already safe in the checkpoint, so failing to do so is no failure.
+  virtual void NotifyCheckpointComplete(const std::vector<SourceSplit>& positions) {}
   virtual Status Close() { return Status::OK(); }
+};
+
+/// A metadata column a connector reads or writes besides the record's data:
+/// Kafka's `topic`, `partition`, `offset`, `timestamp`, `headers`. Tables
+/// declare them as `col TYPE METADATA [FROM 'key'] [VIRTUAL]`.
+struct MetadataColumn {
+  std::string key;
+  DataType type;
 };
 
 /// What filter push-down did: the predicates the source will apply itself and
@@ -143,15 +156,26 @@ class TableSource {
   /// Extra details for EXPLAIN, e.g. "project=[event_type, bid]".
   virtual std::string Describe() const { return ""; }
 
+  /// Metadata the source can add to its rows (Flink's SupportsReadingMetadata).
+  virtual std::vector<MetadataColumn> ReadableMetadata() const { return {}; }
+  /// A source whose rows are its physical columns followed by the metadata
+  /// `keys` (all from ReadableMetadata(), no duplicates), in that order. Planned
+  /// before any projection, which then counts the metadata columns too.
+  virtual Result<std::unique_ptr<TableSource>> ApplyReadableMetadata(
+      const std::vector<std::string>& keys) const {
+    return Status::Unsupported("this source has no metadata columns");
+  }
+
   /// Fixed parallelism for the source (e.g. a single file), or 0 for the job default.
   virtual int parallelism() const { return 0; }
 
   /// Splits for a job that starts fresh, for `parallelism` readers.
   virtual Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const = 0;
-  /// When a job restores at another parallelism: the reader that must take
-  /// `split` (a source whose readers own splits by a rule of their own), or
-  /// nullopt to let the job deal the splits out evenly.
-  virtual std::optional<int> OwnerOfRestoredSplit(const SourceSplit& split, int parallelism) const {
+  /// The reader that must take `split` among `parallelism` readers, for a
+  /// source whose readers own splits by a rule of their own (they discover new
+  /// splits by it), or nullopt to let the job deal the splits out evenly. Asked
+  /// for fresh splits and for restored ones at another parallelism.
+  virtual std::optional<int> OwnerOfSplit(const SourceSplit& split, int parallelism) const {
     return std::nullopt;
   }
   virtual Result<std::unique_ptr<SourceReader>> CreateReader(
@@ -212,10 +236,15 @@ class SinkWriter {
   /// Checkpoint `checkpoint_id` completed: makes visible what was prepared for
   /// it and before.
   virtual Status Commit(int64_t checkpoint_id) { return Status::OK(); }
-  /// After a restart, before any Write: makes visible what `committables` from
-  /// the restored checkpoint describe, which may have been committed already
-  /// (so this must be idempotent).
-  virtual Status RecoverCommittables(const std::vector<std::string>& committables) {
+  /// After a restart, before any Write. `committables` are what the restored
+  /// checkpoint saved for the writers this one takes over: its own at the same
+  /// parallelism, every writer's after a change of parallelism. A
+  /// `responsible` writer makes them visible, which may have happened already
+  /// (so this must be idempotent); after a change of parallelism only the first
+  /// writer is, and the others learn what it recovers (a Kafka writer must not
+  /// abort those transactions as left over).
+  virtual Status RecoverCommittables(const std::vector<std::string>& committables,
+                                     bool responsible) {
     return Status::OK();
   }
   /// Releases resources; after a failure, discards what was not finished.
@@ -229,6 +258,14 @@ class TableSink {
   /// produce others.
   virtual ChangelogMode accepted_changelog_mode() const { return ChangelogMode::InsertOnly(); }
   virtual std::string Describe() const { return ""; }
+  /// Metadata the sink can write (Flink's SupportsWritingMetadata).
+  virtual std::vector<MetadataColumn> WritableMetadata() const { return {}; }
+  /// A sink whose rows are its physical columns followed by the metadata
+  /// `keys` (all from WritableMetadata(), no duplicates), in that order.
+  virtual Result<std::unique_ptr<TableSink>> ApplyWritableMetadata(
+      const std::vector<std::string>& keys) const {
+    return Status::Unsupported("this sink has no metadata columns");
+  }
   /// Fixed parallelism ('sink.parallelism'), or 0 for the job default.
   virtual int parallelism() const { return 0; }
   virtual Result<std::unique_ptr<SinkWriter>> CreateWriter(const WriterContext& context) const = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <new>
 
 #include <fmt/format.h>
@@ -453,6 +454,8 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   // `stop_barrier` when it stops the job.
   int64_t injected = 0;
   std::optional<int64_t> stop_barrier;
+  // The reader's positions saved by checkpoints not known to be complete.
+  std::map<int64_t, std::vector<SourceSplit>> saved_positions;
   auto inject_barrier = [&]() -> Status {
     if (!coordinator_) return Status::OK();
     CheckpointBarrier barrier = coordinator_->triggered();
@@ -460,9 +463,17 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
     injected = barrier.id;
     ASSIGN_OR_RAISE(std::vector<OperatorSnapshot> snapshots,
                     SnapshotSubtask(chain, barrier, reader.get(), source_watermarks));
+    saved_positions[barrier.id] = reader->SnapshotSplits();
     coordinator_->Acknowledge(subtask->ordinal, barrier.id, std::move(snapshots));
     if (barrier.stop) stop_barrier = barrier.id;
     return Status::OK();
+  };
+  // Tells the reader the positions of the newest completed checkpoint.
+  auto notify_reader = [&]() {
+    auto done = saved_positions.upper_bound(subtask->notified);
+    if (done == saved_positions.begin()) return;
+    reader->NotifyCheckpointComplete(std::prev(done)->second);
+    saved_positions.erase(saved_positions.begin(), done);
   };
   Status status = emit_watermarks(std::chrono::steady_clock::now());
   bool ended = false;
@@ -470,6 +481,7 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   while (status.ok() && !cancellation_->cancelled() && !stop_requested()) {
     status = inject_barrier();
     if (status.ok()) status = NotifyCompleted(subtask, chain);
+    if (status.ok()) notify_reader();
     if (!status.ok() || stop_barrier) break;
     if (std::chrono::steady_clock::now() >= next_tick) {
       next_tick = std::chrono::steady_clock::now() + kProcessingTimeTick;
@@ -511,6 +523,9 @@ Status JobExecution::RunSource(Subtask* subtask, OperatorChain* chain) {
   }
   if (status.ok() && coordinator_ && !cancellation_->cancelled()) {
     status = AwaitLastCheckpoint(subtask, chain, stop_barrier, reader.get(), source_watermarks);
+    if (status.ok() && stop_barrier) notify_reader();
+    // The final checkpoint saved where the reader ended.
+    if (status.ok() && !stop_barrier) reader->NotifyCheckpointComplete(reader->SnapshotSplits());
   }
   Status closed = reader->Close();
   if (cancellation_->cancelled() && status.ok()) return Status::Cancelled("job cancelled");

@@ -88,7 +88,9 @@ Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const S
   if (saved == nullptr) {
     ASSIGN_OR_RAISE(std::vector<SourceSplit> splits, stage.source->CreateSplits(stage.parallelism));
     for (size_t s = 0; s < splits.size(); ++s) {
-      assigned[s % stage.parallelism].push_back(std::move(splits[s]));
+      std::optional<int> owner = stage.source->OwnerOfSplit(splits[s], stage.parallelism);
+      size_t target = owner ? static_cast<size_t>(*owner) : s % stage.parallelism;
+      assigned[target].push_back(std::move(splits[s]));
     }
     return assigned;
   }
@@ -102,7 +104,7 @@ Result<std::vector<std::vector<SourceSplit>>> JobExecution::AssignSplits(const S
     for (SourceSplit& split : splits) {
       size_t target = static_cast<size_t>(instance.subtask);
       if (saved->parallelism != stage.parallelism) {
-        std::optional<int> owner = stage.source->OwnerOfRestoredSplit(split, stage.parallelism);
+        std::optional<int> owner = stage.source->OwnerOfSplit(split, stage.parallelism);
         target =
             owner ? static_cast<size_t>(*owner) : next++ % static_cast<size_t>(stage.parallelism);
       }

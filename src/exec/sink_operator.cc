@@ -28,8 +28,7 @@ Status SinkOperator::SnapshotState(int64_t checkpoint_id, OperatorSnapshot* snap
 }
 
 Status SinkOperator::RestoreState(const RestoredOperatorState& state) {
-  if (!state.restores_unkeyed) return Status::OK();
-  return writer_->RecoverCommittables(state.Values(kCommittable));
+  return writer_->RecoverCommittables(state.Values(kCommittable), state.restores_unkeyed);
 }
 
 }  // namespace tiangong

@@ -7,6 +7,7 @@
 
 #include "common/configuration.h"
 #include "common/result.h"
+#include "connectors/changelog_mode.h"
 #include "connectors/connector.h"
 #include "functions/function_context.h"
 #include "types/batch.h"
@@ -21,7 +22,7 @@ namespace tiangong {
 
 /// Outcome of decoding one record.
 enum class DecodeStatus {
-  kRow,      // one row appended
+  kRow,      // one or more rows appended
   kSkipped,  // a bad record ignored because of 'ignore-parse-errors'
   kEmpty,    // nothing to append (e.g. a blank line)
 };
@@ -30,13 +31,15 @@ enum class DecodeStatus {
 class RecordDecoder {
  public:
   virtual ~RecordDecoder() = default;
-  /// Decodes `record` and appends its row to `builder` (one value per column,
-  /// then FinishRow). On a bad record it appends nothing and returns a DataError
-  /// that names the column and the value and says why. With the format's
-  /// 'ignore-parse-errors', as in Flink, a field that does not convert becomes
-  /// NULL and the row is kept, and a record that cannot be read at all (not
-  /// JSON, an unclosed quote) appends nothing and returns kSkipped. Callers add
-  /// where the record came from.
+  /// Decodes `record` and appends its rows to `builder` (one value per column,
+  /// then FinishRow with the row's kind, for each row). A record of a changelog
+  /// format may hold several rows (an update's -U and +U; a Canal message's
+  /// rows) or none (a DDL event: kEmpty). On a bad record it appends nothing and
+  /// returns a DataError that names the column and the value and says why. With
+  /// the format's 'ignore-parse-errors', as in Flink, a field that does not
+  /// convert becomes NULL and the row is kept, and a record that cannot be read
+  /// at all (not JSON, an unclosed quote) appends nothing and returns kSkipped.
+  /// Callers add where the record came from.
   virtual Result<DecodeStatus> Decode(std::string_view record, BatchBuilder* builder) = 0;
 };
 
@@ -45,6 +48,8 @@ class RecordEncoder {
  public:
   virtual ~RecordEncoder() = default;
   /// Appends the encoding of row `row` of `batch` to `out` (no line separator).
+  /// The row's kind (batch.row_kind(row)) is one the format's changelog_mode()
+  /// has.
   virtual Status Encode(const Batch& batch, size_t row, std::string* out) = 0;
 };
 
@@ -55,6 +60,10 @@ class FormatFactory {
   virtual std::string_view identifier() const = 0;
   /// Accepted options, without the format-name prefix.
   virtual OptionSpec options() const = 0;
+  /// The row kinds the format's decoders produce and its encoders accept:
+  /// insert-only for plain formats, all kinds for changelog formats such as
+  /// debezium-json.
+  virtual ChangelogMode changelog_mode() const { return ChangelogMode::InsertOnly(); }
   /// `options` are the table's format options with the prefix removed; `row_type`
   /// is a ROW of the columns to decode.
   virtual Result<std::unique_ptr<RecordDecoder>> CreateDecoder(

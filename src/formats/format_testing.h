@@ -33,8 +33,9 @@ inline std::unique_ptr<RecordEncoder> MakeEncoder(std::string_view format, const
   return encoder.ok() ? encoder.MoveValue() : nullptr;
 }
 
-/// Decodes `record` alone: the row's print form, "empty", "skipped", or
-/// "error: <message>". Checks that a failed or skipped record appended nothing.
+/// Decodes `record` alone: the print form of its rows ("+I[1, a]", one line per
+/// row), "empty", "skipped", or "error: <message>". Checks that a failed,
+/// skipped or empty record appended nothing.
 inline std::string Decode(RecordDecoder* decoder, const DataType& row_type,
                           std::string_view record) {
   BatchBuilder builder(row_type);
@@ -49,8 +50,13 @@ inline std::string Decode(RecordDecoder* decoder, const DataType& row_type,
     EXPECT_EQ(batch.num_rows(), 0u);
     return *status == DecodeStatus::kEmpty ? "empty" : "skipped";
   }
-  EXPECT_EQ(batch.num_rows(), 1u);
-  return FormatPrintRow(batch, 0);
+  EXPECT_GE(batch.num_rows(), 1u);
+  std::string rows;
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    if (row > 0) rows.push_back('\n');
+    rows += FormatPrintRow(batch, row);
+  }
+  return rows;
 }
 
 inline std::string DecodeWith(std::string_view format, const DataType& row_type,
@@ -59,15 +65,17 @@ inline std::string DecodeWith(std::string_view format, const DataType& row_type,
   return decoder ? Decode(decoder.get(), row_type, record) : "no decoder";
 }
 
-/// Encodes one row given as one Value per column: the text, or "error: <message>"
-/// (checking that a failed row left no output behind).
+/// Encodes one row of kind `kind` given as one Value per column: the text, or
+/// "error: <message>" (checking that a failed row left no output behind).
 inline std::string Encode(RecordEncoder* encoder, const DataType& row_type,
-                          const std::vector<Value>& row) {
+                          const std::vector<Value>& row, RowKind kind = RowKind::kInsert) {
   std::vector<VectorPtr> columns;
   for (size_t i = 0; i < row.size(); ++i) {
     columns.push_back(MakeVector(row_type.fields()[i].type, {row[i]}));
   }
-  Batch batch(std::move(columns), 1);
+  std::vector<RowKind> kinds;
+  if (kind != RowKind::kInsert) kinds.push_back(kind);
+  Batch batch(std::move(columns), 1, std::move(kinds));
   std::string out = "prefix:";
   Status status = encoder->Encode(batch, 0, &out);
   if (!status.ok()) {
@@ -78,9 +86,10 @@ inline std::string Encode(RecordEncoder* encoder, const DataType& row_type,
 }
 
 inline std::string EncodeWith(std::string_view format, const DataType& row_type,
-                              const std::vector<Value>& row, Configuration::Entries options = {}) {
+                              const std::vector<Value>& row, Configuration::Entries options = {},
+                              RowKind kind = RowKind::kInsert) {
   auto encoder = MakeEncoder(format, row_type, std::move(options));
-  return encoder ? Encode(encoder.get(), row_type, row) : "no encoder";
+  return encoder ? Encode(encoder.get(), row_type, row, kind) : "no encoder";
 }
 
 /// "created", or the message of the error creating a decoder.
@@ -90,6 +99,30 @@ inline std::string CreateError(std::string_view format, const DataType& row_type
       Format(format).CreateDecoder(row_type, Configuration(std::move(options)), FunctionContext());
   if (decoder.ok()) return "created";
   return decoder.status().message();
+}
+
+/// "created", or the message of the error creating an encoder.
+inline std::string CreateEncoderError(std::string_view format, const DataType& row_type,
+                                      Configuration::Entries options) {
+  auto encoder =
+      Format(format).CreateEncoder(row_type, Configuration(std::move(options)), FunctionContext());
+  if (encoder.ok()) return "created";
+  return encoder.status().message();
+}
+
+/// Encodes every row of `batch` with `encoder` and decodes each record with
+/// `decoder`: the decoded rows, one line each, as Decode prints them.
+inline std::string RoundTrip(RecordEncoder* encoder, RecordDecoder* decoder,
+                             const DataType& row_type, const Batch& batch) {
+  std::string rows;
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    std::string record;
+    Status encoded = encoder->Encode(batch, row, &record);
+    if (!encoded.ok()) return "error: " + encoded.message();
+    if (!rows.empty()) rows.push_back('\n');
+    rows += Decode(decoder, row_type, record);
+  }
+  return rows;
 }
 
 }  // namespace tiangong::format_testing

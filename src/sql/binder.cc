@@ -31,7 +31,61 @@ std::string DerivedName(const ParsedExpression& expression, size_t position) {
   return fmt::format("EXPR${}", position);
 }
 
-namespace {}  // namespace
+namespace {
+
+// The key a metadata column reads or writes: FROM 'key', else its name.
+std::string MetadataKey(const CatalogColumn& column) {
+  return column.metadata_key.empty() ? column.name : column.metadata_key;
+}
+
+// The distinct keys of `table`'s metadata columns (when writing, of those not
+// VIRTUAL), in declaration order, with the connector's types; an error names
+// the column and lists the keys the connector offers.
+Result<std::vector<MetadataColumn>> ResolveMetadata(const CatalogTable& table,
+                                                    const std::string& qualified,
+                                                    std::string_view connector,
+                                                    const std::vector<MetadataColumn>& available,
+                                                    bool writing) {
+  std::vector<MetadataColumn> used;
+  for (const CatalogColumn& column : table.columns) {
+    if (column.kind != ColumnKind::kMetadata || (writing && column.is_virtual)) continue;
+    std::string key = MetadataKey(column);
+    auto offered = std::find_if(available.begin(), available.end(),
+                                [&](const MetadataColumn& m) { return m.key == key; });
+    if (offered == available.end()) {
+      std::vector<std::string> keys;
+      for (const MetadataColumn& m : available) {
+        keys.push_back(fmt::format("'{}' {}", m.key, m.type.ToString()));
+      }
+      return Status::Validation(
+          "Invalid metadata key '{}' in column `{}` of table {}. The connector '{}' supports the "
+          "following metadata keys for {}: {}{}",
+          key, column.name, qualified, connector, writing ? "writing" : "reading",
+          keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", ")),
+          writing && !column.is_virtual ? " (declare a read-only column VIRTUAL)" : "");
+    }
+    if (!CanCast(offered->type, column.type) || (writing && !CanCast(column.type, offered->type))) {
+      return Status::Validation(
+          "Metadata column `{}` of table {} is declared {}, which does not convert {} metadata "
+          "'{}' of type {}",
+          column.name, qualified, column.type.ToString(), writing ? "to" : "from", key,
+          offered->type.ToString());
+    }
+    bool seen = std::any_of(used.begin(), used.end(),
+                            [&](const MetadataColumn& m) { return m.key == key; });
+    if (!seen) used.push_back(*offered);
+  }
+  return used;
+}
+
+size_t MetadataIndex(const std::vector<MetadataColumn>& metadata, const CatalogColumn& column) {
+  std::string key = MetadataKey(column);
+  return static_cast<size_t>(std::find_if(metadata.begin(), metadata.end(),
+                                          [&](const MetadataColumn& m) { return m.key == key; }) -
+                             metadata.begin());
+}
+
+}  // namespace
 
 PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
                         std::vector<std::string> names) {
@@ -419,16 +473,17 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
   ASSIGN_OR_RAISE(const ConnectorFactory* factory, FindConnector(table, qualified_name));
   TableDescriptor descriptor{qualified_name, table.PhysicalType(), table.primary_key,
                              table.partition_keys, table.OptionsAsConfiguration()};
-  for (const CatalogColumn& column : table.columns) {
-    if (column.kind == ColumnKind::kMetadata) {
-      return Status::Unsupported(
-          "Metadata column `{}` of table {}: metadata columns are not supported by connector "
-          "'{}'",
-          column.name, qualified_name, factory->identifier());
-    }
-  }
   ASSIGN_OR_RAISE(std::unique_ptr<TableSource> source,
                   factory->CreateSource(descriptor, context_.connector_context));
+  // Metadata columns: the source appends them after the physical columns.
+  ASSIGN_OR_RAISE(std::vector<MetadataColumn> metadata,
+                  ResolveMetadata(table, qualified_name, factory->identifier(),
+                                  source->ReadableMetadata(), false));
+  if (!metadata.empty()) {
+    std::vector<std::string> keys;
+    for (const MetadataColumn& column : metadata) keys.push_back(column.key);
+    ASSIGN_OR_RAISE(source, source->ApplyReadableMetadata(keys));
+  }
   std::string rowtime = table.watermark ? table.watermark->column : "";
   PlanSchema physical;
   Scope physical_scope;
@@ -439,18 +494,47 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
     physical.push_back({field.name, type});
     physical_scope.fields.push_back({qualifier, field.name, type});
   }
-  // The declared columns in order: physical ones as references, computed ones
-  // as their expressions over the physical columns.
+  size_t num_physical = physical.size();
+  // The metadata columns as the source produces them, and as the table
+  // declares them (by column name, cast to the declared type when it differs).
+  std::vector<ExprPtr> metadata_values;
+  for (const MetadataColumn& column : metadata) {
+    int index = static_cast<int>(physical.size());
+    physical.push_back({"$metadata$" + column.key, column.type});
+    metadata_values.push_back(Expr::InputRef(index, column.type, column.key));
+  }
   std::vector<ExprPtr> expressions;
   std::vector<std::string> names;
+  for (const CatalogColumn& column : table.columns) {
+    if (column.kind != ColumnKind::kMetadata) continue;
+    ExprPtr value = metadata_values[MetadataIndex(metadata, column)];
+    if (!value->type().EqualsIgnoringNullability(column.type)) {
+      ASSIGN_OR_RAISE(value, MakeCast(value, column.type, false));
+    }
+    physical_scope.fields.push_back({qualifier, column.name, value->type()});
+    expressions.push_back(std::move(value));
+  }
+  std::vector<ExprPtr> declared_metadata = std::move(expressions);
+  expressions.clear();
+  // The declared columns in order: physical ones as references, metadata ones
+  // as (cast) references, computed ones as their expressions over both.
+  std::vector<ExprPtr> scope_values;
+  for (size_t i = 0; i < num_physical; ++i) {
+    scope_values.push_back(Expr::InputRef(static_cast<int>(i), physical[i].type, physical[i].name));
+  }
+  for (const ExprPtr& value : declared_metadata) scope_values.push_back(value);
   int physical_index = 0;
+  size_t metadata_index = 0;
   for (const CatalogColumn& column : table.columns) {
     ExprPtr value;
     if (column.kind == ColumnKind::kPhysical) {
       value = Expr::InputRef(physical_index, physical[physical_index].type, column.name);
       ++physical_index;
+    } else if (column.kind == ColumnKind::kMetadata) {
+      value = declared_metadata[metadata_index++];
     } else {
       ASSIGN_OR_RAISE(value, BindExpression(*column.expression, physical_scope));
+      value = SubstituteInputRefs(value, scope_values);
     }
     // The watermark's column is the table's event-time attribute.
     if (column.name == rowtime) value = WithTimeAttribute(value, TimeAttribute::kRowtime);
@@ -503,10 +587,13 @@ Result<PlanNodePtr> Binder::BindInsert(const InsertStatement& insert) {
     return ErrorAt(insert.table.location, "INSERT OVERWRITE is not supported yet; use INSERT INTO");
   }
   ASSIGN_OR_RAISE(PlanNodePtr query, BindQuery(*insert.query));
-  // The sink's writable columns: physical ones, in declaration order.
+  // The sink's writable columns in declaration order: physical ones and
+  // metadata ones that are not VIRTUAL.
   PlanSchema sink_schema;
   for (const CatalogColumn& column : table.columns) {
-    if (column.kind == ColumnKind::kPhysical) sink_schema.push_back({column.name, column.type});
+    bool persisted = column.kind == ColumnKind::kPhysical ||
+                     (column.kind == ColumnKind::kMetadata && !column.is_virtual);
+    if (persisted) sink_schema.push_back({column.name, column.type});
   }
   // Map query columns to sink columns, by the INSERT column list or by position.
   std::vector<int> source_of(sink_schema.size(), -1);
@@ -559,13 +646,48 @@ Result<PlanNodePtr> Binder::BindInsert(const InsertStatement& insert) {
     expressions.push_back(std::move(value));
     names.push_back(target.name);
   }
-  PlanNodePtr input = MakeProject(query, std::move(expressions), std::move(names));
   ASSIGN_OR_RAISE(const ConnectorFactory* factory, FindConnector(table, qualified));
   TableDescriptor descriptor{qualified, table.PhysicalType(), table.primary_key,
                              table.partition_keys, table.OptionsAsConfiguration()};
   Result<std::unique_ptr<TableSink>> sink =
       factory->CreateSink(descriptor, context_.connector_context);
   if (!sink.ok()) return ErrorAt(insert.table.location, sink.status());
+  // The sink takes the physical columns followed by its metadata keys.
+  Result<std::vector<MetadataColumn>> metadata =
+      ResolveMetadata(table, qualified, factory->identifier(), (*sink)->WritableMetadata(), true);
+  if (!metadata.ok()) return ErrorAt(insert.table.location, metadata.status());
+  if (!metadata->empty()) {
+    std::vector<ExprPtr> physical_values;
+    std::vector<std::string> physical_names;
+    std::vector<ExprPtr> metadata_values(metadata->size());
+    size_t position = 0;
+    for (const CatalogColumn& column : table.columns) {
+      if (column.kind == ColumnKind::kPhysical) {
+        physical_values.push_back(std::move(expressions[position]));
+        physical_names.push_back(std::move(names[position]));
+      } else if (column.kind == ColumnKind::kMetadata && !column.is_virtual) {
+        size_t index = MetadataIndex(*metadata, column);
+        ASSIGN_OR_RAISE(metadata_values[index],
+                        MakeCastAt(expressions[position], (*metadata)[index].type, false,
+                                   insert.query->location));
+      } else {
+        continue;
+      }
+      ++position;
+    }
+    std::vector<std::string> keys;
+    for (size_t i = 0; i < metadata->size(); ++i) {
+      keys.push_back((*metadata)[i].key);
+      physical_values.push_back(std::move(metadata_values[i]));
+      physical_names.push_back("$metadata$" + (*metadata)[i].key);
+    }
+    expressions = std::move(physical_values);
+    names = std::move(physical_names);
+    Result<std::unique_ptr<TableSink>> with_metadata = (*sink)->ApplyWritableMetadata(keys);
+    if (!with_metadata.ok()) return ErrorAt(insert.table.location, with_metadata.status());
+    sink = std::move(with_metadata);
+  }
+  PlanNodePtr input = MakeProject(query, std::move(expressions), std::move(names));
   std::shared_ptr<const TableSink> shared_sink = sink.MoveValue();
   // Whether the sink takes the query's changes is checked on the optimized
   // plan, which knows them (a Top-N may turn out append-only).

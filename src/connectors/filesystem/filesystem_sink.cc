@@ -187,7 +187,9 @@ class FilesystemWriter final : public SinkWriter {
     return tracker_->WriterFinished(subtask_, WallClockMicros());
   }
 
-  Status RecoverCommittables(const std::vector<std::string>& committables) override {
+  Status RecoverCommittables(const std::vector<std::string>& committables,
+                             bool responsible) override {
+    if (!responsible) return Status::OK();
     for (const std::string& committable : committables) {
       ByteReader reader(committable);
       uint64_t count = reader.Varint();
@@ -446,6 +448,11 @@ class FilesystemSink final : public TableSink {
   }
 
   int parallelism() const override { return table_->sink_parallelism; }
+  /// Files are append-only, but a changelog format (debezium-json, …) writes
+  /// each change as a record of its own, as Flink allows.
+  ChangelogMode accepted_changelog_mode() const override {
+    return table_->format->changelog_mode();
+  }
   std::string Describe() const override {
     std::string description =
         fmt::format("path=[{}], format=[{}]", table_->path, table_->format->identifier());

@@ -256,6 +256,8 @@ class FilesystemReader final : public SourceReader {
   }
 
   // Decodes lines into the builder until the batch is full; false at the file's end.
+  // A line of a changelog format may hold several rows (a Canal message), so a
+  // batch can pass the batch size by the rows of its last line.
   Result<bool> ReadLines() {
     while (builder_.num_rows() < batch_size_) {
       const char* begin = buffer_.data() + buffer_start_;
@@ -339,13 +341,14 @@ class FilesystemSource final : public TableSource {
 
   const DataType& produced_type() const override { return table_->row_type; }
   bool bounded() const override { return table_->monitor_interval.count() == 0; }
+  /// A changelog format (debezium-json, …) reads updates and deletes as well.
+  ChangelogMode changelog_mode() const override { return table_->format->changelog_mode(); }
 
   std::string Describe() const override {
     return fmt::format("path=[{}], format=[{}]", table_->path, table_->format->identifier());
   }
 
-  std::optional<int> OwnerOfRestoredSplit(const SourceSplit& split,
-                                          int parallelism) const override {
+  std::optional<int> OwnerOfSplit(const SourceSplit& split, int parallelism) const override {
     // A monitoring reader takes the files it discovers by their path's hash:
     // the ones read before must be known to the same reader.
     if (bounded()) return std::nullopt;
@@ -366,8 +369,11 @@ class FilesystemSource final : public TableSource {
   }
 
   /// Lookups read the (bounded) table into memory, again every
-  /// 'lookup.join.cache.ttl'.
-  bool SupportsLookup() const override { return bounded(); }
+  /// 'lookup.join.cache.ttl'. Files of a changelog format hold changes, not
+  /// the rows to look up, so they offer none.
+  bool SupportsLookup() const override {
+    return bounded() && table_->format->changelog_mode().insert_only();
+  }
   Result<std::unique_ptr<LookupReader>> CreateLookupReader(
       const std::vector<int>& key_columns, const LookupContext& context) const override {
     return MakeScanLookupReader(this, key_columns, table_->lookup_cache_ttl, table_->table_name);

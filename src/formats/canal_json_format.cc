@@ -1,0 +1,175 @@
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "formats/changelog_json_reader.h"
+#include "formats/changelog_table_filter.h"
+#include "formats/format.h"
+#include "formats/json_values.h"
+#include "formats/value_text.h"
+
+namespace tiangong {
+
+namespace {
+
+constexpr std::string_view kFormat = "canal-json";
+
+// Canal's event types that change no rows: DDL and other statements. Their
+// messages carry no "data" for the table and are left out.
+constexpr std::array<std::string_view, 12> kStatementTypes = {
+    "CREATE", "ALTER",  "ERASE", "QUERY",    "TRUNCATE",   "RENAME",
+    "CINDEX", "DINDEX", "GTID",  "XACOMMIT", "XAROLLBACK", "MHEARTBEAT"};
+
+/// Decodes Canal's flat messages, as Flink's CanalJsonDeserializationSchema:
+/// {"data": [{...}, ...], "old": [{...}, ...], "type": "INSERT|UPDATE|DELETE",
+/// "database": "db", "table": "t", "isDdl": false, "ts": ..., "es": ...}.
+/// Every row of "data" of an INSERT is a +I, of a DELETE a -D; row i of an
+/// UPDATE gives -U (the row in "data" with the fields in "old"[i] at their old
+/// values) then +U (the row in "data"). Messages of DDL and other statements,
+/// and of databases and tables 'database.include' and 'table.include' leave
+/// out, append nothing.
+class CanalJsonDecoder final : public RecordDecoder {
+ public:
+  CanalJsonDecoder(JsonOptions options, JsonColumn root, ChangelogTableFilter filter)
+      : reader_("Canal", std::move(options), std::move(root)), filter_(std::move(filter)) {}
+
+  Result<DecodeStatus> Decode(std::string_view record, BatchBuilder* builder) override {
+    if (format_text::TrimJavaWhitespace(record).empty()) return DecodeStatus::kEmpty;
+    Status status = Read(record, builder);
+    if (!status.ok()) return reader_.Reject(std::move(status), builder);
+    return reader_.Finish(builder);
+  }
+
+ private:
+  Status Read(std::string_view record, BatchBuilder* builder) {
+    RETURN_NOT_OK(reader_.BeginRecord(record, {{"data", &data_},
+                                               {"old", &old_},
+                                               {"type", &type_},
+                                               {"database", &database_},
+                                               {"table", &table_},
+                                               {"isDdl", &is_ddl_}}));
+    ASSIGN_OR_RAISE(bool wanted, filter_.Matches(reader_, database_, table_));
+    if (!wanted) return Status::OK();
+    if (is_ddl_.type == simdjson::ondemand::json_type::boolean && is_ddl_.text == "true") {
+      return Status::OK();
+    }
+    if (type_.is_null()) return reader_.BadMessage("no \"type\"");
+    std::string_view type = type_.text;
+    if (type == "INSERT" || type == "DELETE") {
+      RETURN_NOT_OK(CheckRows("data", data_));
+      RowKind kind = type == "INSERT" ? RowKind::kInsert : RowKind::kDelete;
+      for (const EnvelopeField& row : data_.elements) {
+        RETURN_NOT_OK(reader_.AppendRow("data", row, kind, builder));
+      }
+      return Status::OK();
+    }
+    if (type == "UPDATE") {
+      RETURN_NOT_OK(CheckRows("data", data_));
+      RETURN_NOT_OK(CheckRows("old", old_));
+      if (old_.elements.size() < data_.elements.size()) {
+        return reader_.BadMessage(
+            fmt::format("an UPDATE with {} rows in \"data\" but {} in \"old\"",
+                        data_.elements.size(), old_.elements.size()));
+      }
+      for (size_t i = 0; i < data_.elements.size(); ++i) {
+        const EnvelopeField& row = data_.elements[i];
+        RETURN_NOT_OK(reader_.AppendOverlaidRow("old", old_.elements[i], "data", row,
+                                                RowKind::kUpdateBefore, builder));
+        RETURN_NOT_OK(reader_.AppendRow("data", row, RowKind::kUpdateAfter, builder));
+      }
+      return Status::OK();
+    }
+    for (std::string_view statement : kStatementTypes) {
+      if (type == statement) return Status::OK();
+    }
+    return reader_.BadMessage(
+        fmt::format("unknown \"type\" value \"{}\", expected INSERT, UPDATE or DELETE", type));
+  }
+
+  Status CheckRows(std::string_view name, const EnvelopeField& rows) const {
+    if (rows.type == simdjson::ondemand::json_type::array) return Status::OK();
+    if (!rows.present) return reader_.BadMessage(fmt::format("no \"{}\"", name));
+    return reader_.BadMessage(
+        fmt::format("\"{}\" is a JSON {}, not an array of rows", name, JsonTypeName(rows.type)));
+  }
+
+  ChangelogJsonReader reader_;
+  ChangelogTableFilter filter_;
+  EnvelopeField data_;
+  EnvelopeField old_;
+  EnvelopeField type_;
+  EnvelopeField database_;
+  EnvelopeField table_;
+  EnvelopeField is_ddl_;
+};
+
+/// Encodes rows as Flink's CanalJsonSerializationSchema does: one row per
+/// message, +I and +U as {"data":[{...}],"type":"INSERT"}, -U and -D as
+/// {"data":[{...}],"type":"DELETE"} (an update is not written as one UPDATE).
+class CanalJsonEncoder final : public RecordEncoder {
+ public:
+  CanalJsonEncoder(JsonOptions options, JsonColumn root)
+      : writer_(std::move(options), std::move(root)) {}
+
+  Status Encode(const Batch& batch, size_t row, std::string* out) override {
+    size_t start = out->size();
+    RowKind kind = batch.row_kind(row);
+    out->append("{\"data\":[");
+    Status status = writer_.AppendRow(batch, row, out);
+    out->append(kind == RowKind::kInsert || kind == RowKind::kUpdateAfter
+                    ? "],\"type\":\"INSERT\"}"
+                    : "],\"type\":\"DELETE\"}");
+    if (!status.ok()) out->resize(start);
+    return status;
+  }
+
+ private:
+  JsonRowWriter writer_;
+};
+
+class CanalJsonFormatFactory final : public FormatFactory {
+ public:
+  std::string_view identifier() const override { return kFormat; }
+
+  OptionSpec options() const override {
+    return OptionSpec{{},
+                      {"ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
+                       "map-null-key.literal", "encode.decimal-as-plain-number",
+                       "encode.ignore-null-fields", "database.include", "table.include"},
+                      {}};
+  }
+
+  ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
+
+  Result<std::unique_ptr<RecordDecoder>> CreateDecoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const override {
+    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
+    ASSIGN_OR_RAISE(ChangelogTableFilter filter, ChangelogTableFilter::Make(options, kFormat));
+    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
+    return std::unique_ptr<RecordDecoder>(
+        std::make_unique<CanalJsonDecoder>(std::move(json), std::move(root), std::move(filter)));
+  }
+
+  Result<std::unique_ptr<RecordEncoder>> CreateEncoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const override {
+    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
+    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
+    return std::unique_ptr<RecordEncoder>(
+        std::make_unique<CanalJsonEncoder>(std::move(json), std::move(root)));
+  }
+};
+
+}  // namespace
+
+/// The "canal-json" format, registered in builtin_formats.cc.
+std::unique_ptr<FormatFactory> MakeCanalJsonFormatFactory() {
+  return std::make_unique<CanalJsonFormatFactory>();
+}
+
+}  // namespace tiangong

@@ -1,0 +1,135 @@
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "formats/changelog_json_reader.h"
+#include "formats/changelog_table_filter.h"
+#include "formats/format.h"
+#include "formats/json_values.h"
+#include "formats/value_text.h"
+
+namespace tiangong {
+
+namespace {
+
+constexpr std::string_view kFormat = "maxwell-json";
+
+/// Decodes Maxwell's change events, as Flink's MaxwellJsonDeserializationSchema:
+/// {"database": "db", "table": "t", "type": "insert|update|delete",
+/// "data": {...}, "old": {...}, "ts": ...}. An insert gives +I of "data", a
+/// delete -D of "data", an update -U (the row in "data" with the fields in
+/// "old" at their old values) then +U (the row in "data"). Messages of
+/// databases and tables 'database.include' and 'table.include' leave out append
+/// nothing.
+class MaxwellJsonDecoder final : public RecordDecoder {
+ public:
+  MaxwellJsonDecoder(JsonOptions options, JsonColumn root, ChangelogTableFilter filter)
+      : reader_("Maxwell", std::move(options), std::move(root)), filter_(std::move(filter)) {}
+
+  Result<DecodeStatus> Decode(std::string_view record, BatchBuilder* builder) override {
+    if (format_text::TrimJavaWhitespace(record).empty()) return DecodeStatus::kEmpty;
+    Status status = Read(record, builder);
+    if (!status.ok()) return reader_.Reject(std::move(status), builder);
+    return reader_.Finish(builder);
+  }
+
+ private:
+  Status Read(std::string_view record, BatchBuilder* builder) {
+    RETURN_NOT_OK(reader_.BeginRecord(record, {{"data", &data_},
+                                               {"old", &old_},
+                                               {"type", &type_},
+                                               {"database", &database_},
+                                               {"table", &table_}}));
+    ASSIGN_OR_RAISE(bool wanted, filter_.Matches(reader_, database_, table_));
+    if (!wanted) return Status::OK();
+    if (type_.is_null()) return reader_.BadMessage("no \"type\"");
+    std::string_view type = type_.text;
+    if (type == "insert") return reader_.AppendRow("data", data_, RowKind::kInsert, builder);
+    if (type == "update") {
+      RETURN_NOT_OK(
+          reader_.AppendOverlaidRow("old", old_, "data", data_, RowKind::kUpdateBefore, builder));
+      return reader_.AppendRow("data", data_, RowKind::kUpdateAfter, builder);
+    }
+    if (type == "delete") return reader_.AppendRow("data", data_, RowKind::kDelete, builder);
+    return reader_.BadMessage(
+        fmt::format("unknown \"type\" value \"{}\", expected insert, update or delete", type));
+  }
+
+  ChangelogJsonReader reader_;
+  ChangelogTableFilter filter_;
+  EnvelopeField data_;
+  EnvelopeField old_;
+  EnvelopeField type_;
+  EnvelopeField database_;
+  EnvelopeField table_;
+};
+
+/// Encodes rows as Flink's MaxwellJsonSerializationSchema does: +I and +U as
+/// {"data":{...},"type":"insert"}, -U and -D as {"data":{...},"type":"delete"}
+/// (an update is not written as one "update").
+class MaxwellJsonEncoder final : public RecordEncoder {
+ public:
+  MaxwellJsonEncoder(JsonOptions options, JsonColumn root)
+      : writer_(std::move(options), std::move(root)) {}
+
+  Status Encode(const Batch& batch, size_t row, std::string* out) override {
+    size_t start = out->size();
+    RowKind kind = batch.row_kind(row);
+    out->append("{\"data\":");
+    Status status = writer_.AppendRow(batch, row, out);
+    out->append(kind == RowKind::kInsert || kind == RowKind::kUpdateAfter
+                    ? ",\"type\":\"insert\"}"
+                    : ",\"type\":\"delete\"}");
+    if (!status.ok()) out->resize(start);
+    return status;
+  }
+
+ private:
+  JsonRowWriter writer_;
+};
+
+class MaxwellJsonFormatFactory final : public FormatFactory {
+ public:
+  std::string_view identifier() const override { return kFormat; }
+
+  OptionSpec options() const override {
+    return OptionSpec{{},
+                      {"ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
+                       "map-null-key.literal", "encode.decimal-as-plain-number",
+                       "encode.ignore-null-fields", "database.include", "table.include"},
+                      {}};
+  }
+
+  ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
+
+  Result<std::unique_ptr<RecordDecoder>> CreateDecoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const override {
+    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
+    ASSIGN_OR_RAISE(ChangelogTableFilter filter, ChangelogTableFilter::Make(options, kFormat));
+    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
+    return std::unique_ptr<RecordDecoder>(
+        std::make_unique<MaxwellJsonDecoder>(std::move(json), std::move(root), std::move(filter)));
+  }
+
+  Result<std::unique_ptr<RecordEncoder>> CreateEncoder(
+      const DataType& row_type, const Configuration& options,
+      const FunctionContext& context) const override {
+    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
+    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
+    return std::unique_ptr<RecordEncoder>(
+        std::make_unique<MaxwellJsonEncoder>(std::move(json), std::move(root)));
+  }
+};
+
+}  // namespace
+
+/// The "maxwell-json" format, registered in builtin_formats.cc.
+std::unique_ptr<FormatFactory> MakeMaxwellJsonFormatFactory() {
+  return std::make_unique<MaxwellJsonFormatFactory>();
+}
+
+}  // namespace tiangong
