@@ -117,6 +117,13 @@ class KafkaReader final : public SourceReader {
       SplitState state = DecodeState(split.state);
       AddPartition(*partition, state.start, state.stop);
     }
+    if (!deferred_.ok() || splits.empty()) return;
+    std::vector<std::string> positions;
+    for (const auto& [partition, state] : partitions_) {
+      positions.push_back(fmt::format("{} at offset {}", partition.SplitId(), state.next));
+    }
+    spdlog::info("Table {}: subtask {} reads Kafka partitions {}", table_->table_name,
+                 context_.subtask_index + 1, fmt::join(positions, ", "));
   }
 
   Result<ReadResult> Next(Batch* batch) override {
@@ -155,8 +162,15 @@ class KafkaReader final : public SourceReader {
       rd_kafka_topic_partition_list_add(list.get(), partition->topic.c_str(), partition->partition)
           ->offset = std::stoll(state.start);
     }
+    // A finished partition (bounded reads) is in no checkpoint any more; its
+    // end is final.
+    for (const auto& [partition, state] : partitions_) {
+      if (!state.finished) continue;
+      rd_kafka_topic_partition_list_add(list.get(), partition.topic.c_str(), partition.partition)
+          ->offset = state.next;
+    }
     if (list->cnt == 0) return;
-    rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 1);
+    rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 0);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
       spdlog::warn("Table {}: cannot commit offsets to Kafka group '{}': {}", table_->table_name,
                    table_->group_id, KafkaErrorText(error));
