@@ -93,9 +93,14 @@ class KafkaReader final : public SourceReader {
     };
     // Without a group the reader commits nothing, but the client wants one.
     if (table_->group_id.empty()) overrides["group.id"] = "tiangong-" + table_->table_name;
-    // A position that retention removed: read on from the earliest record.
-    if (table_->properties.count("auto.offset.reset") == 0) {
-      overrides["auto.offset.reset"] = "earliest";
+    // Defaults the table's properties may change:
+    // - a position that retention removed: read on from the earliest record;
+    // - prefetch up to a million records per partition (memory stays bounded by
+    //   'queued.max.messages.kbytes'): at the client's default the fetcher
+    //   pauses too often to keep a reader busy (a reader ran four times faster).
+    for (const auto& [key, value] : std::map<std::string, std::string>{
+             {"auto.offset.reset", "earliest"}, {"queued.min.messages", "1000000"}}) {
+      if (table_->properties.count(key) == 0) overrides[key] = value;
     }
     ASSIGN_OR_RAISE(
         consumer_,
