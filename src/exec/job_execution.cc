@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/random.h"
 #include "exec/calc_operator.h"
+#include "exec/changelog_normalize_operator.h"
 #include "exec/correlate_operator.h"
 #include "exec/exchange_output.h"
 #include "exec/group_aggregate_operator.h"
@@ -321,6 +322,11 @@ Result<std::unique_ptr<OperatorChain>> JobExecution::BuildChain(Subtask* subtask
     }
     if (node->kind() == sql::PlanNodeKind::kRank) {
       operators.push_back(std::make_unique<RankOperator>(static_cast<const sql::RankNode&>(*node)));
+      continue;
+    }
+    if (node->kind() == sql::PlanNodeKind::kChangelogNormalize) {
+      operators.push_back(std::make_unique<ChangelogNormalizeOperator>(
+          static_cast<const sql::ChangelogNormalizeNode&>(*node)));
       continue;
     }
     if (node->kind() == sql::PlanNodeKind::kJoin) {

@@ -29,6 +29,7 @@ class StageBuilder {
         case sql::PlanNodeKind::kOverAggregate:
         case sql::PlanNodeKind::kCorrelate:
         case sql::PlanNodeKind::kSort:
+        case sql::PlanNodeKind::kChangelogNormalize:
           operators.push_back(node);
           node = node->input();
           continue;

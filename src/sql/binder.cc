@@ -85,6 +85,54 @@ size_t MetadataIndex(const std::vector<MetadataColumn>& metadata, const CatalogC
                              metadata.begin());
 }
 
+// Flink's checks of the changelog a scan of `table` reads from `source`, and
+// whether it must be normalized by the table's primary key (see
+// ChangelogNormalizeNode): an upsert changelog (+U without -U) always, another
+// changelog when 'table.exec.source.cdc-events-duplicate' says its changes may
+// come more than once.
+Result<bool> NeedsChangelogNormalize(const CatalogTable& table, const std::string& qualified,
+                                     const TableSource& source, const ConnectorContext& context) {
+  ChangelogMode mode = source.changelog_mode();
+  if (mode.insert_only()) return false;
+  if (context.batch_mode) {
+    // An unbounded source is refused for that, after binding.
+    if (!source.bounded()) return false;
+    return Status::Validation(
+        "Querying a table in batch mode is currently only possible for INSERT-only table "
+        "sources. But the source for table '{}' produces other changelog messages than just "
+        "INSERT.",
+        qualified);
+  }
+  bool update_before = mode.Contains(RowKind::kUpdateBefore);
+  bool update_after = mode.Contains(RowKind::kUpdateAfter);
+  if (update_before && !update_after) {
+    return Status::Validation(
+        "Invalid source for table '{}': its changelog contains UPDATE_BEFORE but no "
+        "UPDATE_AFTER",
+        qualified);
+  }
+  if (update_after && !update_before) {
+    if (table.primary_key.empty()) {
+      return Status::Validation(
+          "Table '{}' produces a changelog stream contains UPDATE_AFTER, no UPDATE_BEFORE. This "
+          "requires to define primary key constraint on the table.",
+          qualified);
+    }
+    return true;
+  }
+  ASSIGN_OR_RAISE(bool duplicates,
+                  context.job_config.GetBool("table.exec.source.cdc-events-duplicate", false));
+  if (!duplicates) return false;
+  if (table.primary_key.empty()) {
+    return Status::Validation(
+        "Configuration 'table.exec.source.cdc-events-duplicate' is enabled which requires the "
+        "changelog sources to define a PRIMARY KEY. However, table '{}' doesn't have a primary "
+        "key.",
+        qualified);
+  }
+  return true;
+}
+
 }  // namespace
 
 PlanNodePtr MakeProject(PlanNodePtr input, std::vector<ExprPtr> expressions,
@@ -484,6 +532,8 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
     for (const MetadataColumn& column : metadata) keys.push_back(column.key);
     ASSIGN_OR_RAISE(source, source->ApplyReadableMetadata(keys));
   }
+  ASSIGN_OR_RAISE(bool normalize, NeedsChangelogNormalize(table, qualified_name, *source,
+                                                          context_.connector_context));
   std::string rowtime = table.watermark ? table.watermark->column : "";
   PlanSchema physical;
   Scope physical_scope;
@@ -555,9 +605,18 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
     spec.watermark = SubstituteInputRefs(allowed, expressions);
     watermark = std::move(spec);
   }
+  std::vector<int> normalize_key;
+  if (normalize) {
+    for (const std::string& key : table.primary_key) {
+      for (size_t i = 0; i < num_physical; ++i) {
+        if (physical[i].name == key) normalize_key.push_back(static_cast<int>(i));
+      }
+    }
+  }
   Relation relation;
   relation.plan = std::make_shared<TableScanNode>(qualified_name, std::move(source), physical,
-                                                  std::vector<std::string>{}, std::move(watermark));
+                                                  std::vector<std::string>{}, std::move(watermark),
+                                                  std::move(normalize_key));
   bool identity = physical_index == static_cast<int>(expressions.size());
   for (size_t i = 0; i < expressions.size(); ++i) {
     relation.scope.fields.push_back({qualifier, names[i], expressions[i]->type()});

@@ -236,10 +236,25 @@ PlanNodePtr PushIntoScan(const CalcNode& calc, const TableScanNode& scan, bool f
   return result;
 }
 
+// A scan whose changelog needs normalizing reads into a ChangelogNormalize,
+// which takes over the key. Calcs stay above it: a filter below it would drop
+// the change that takes a row out of the filter's range, and a projection
+// would change which rows count as equal.
+PlanNodePtr NormalizeChangelog(const TableScanNode& scan) {
+  auto plain = std::make_shared<TableScanNode>(scan.table_name(), scan.source(), scan.schema(),
+                                               scan.pushed_filters(), scan.watermark());
+  return std::make_shared<ChangelogNormalizeNode>(plain, scan.normalize_key());
+}
+
 PlanNodePtr Rewrite(const PlanNodePtr& node, const OptimizerOptions& options) {
   std::vector<PlanNodePtr> inputs;
   for (const PlanNodePtr& input : node->inputs()) inputs.push_back(Rewrite(input, options));
   PlanNodePtr current = node->WithInputs(inputs);
+  if (current->kind() == PlanNodeKind::kTableScan) {
+    const auto& scan = static_cast<const TableScanNode&>(*current);
+    if (!scan.normalize_key().empty()) return NormalizeChangelog(scan);
+    return current;
+  }
   RewriteFunction rewrite = [&options](const PlanNodePtr& subtree) {
     return Rewrite(subtree, options);
   };
@@ -396,6 +411,19 @@ Result<PlanNodePtr> AssignParallelism(const PlanNodePtr& node, const OptimizerOp
         auto exchange = std::make_shared<ExchangeNode>(
             input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
             rank.partition_keys());
+        exchange->set_parallelism(parallelism);
+        input = exchange;
+      }
+      break;
+    }
+    case PlanNodeKind::kChangelogNormalize: {
+      // The rows of a key meet in one subtask.
+      const auto& normalize = static_cast<const ChangelogNormalizeNode&>(*node);
+      PlanNodePtr& input = inputs[0];
+      if (input->parallelism() > 1 || parallelism > 1) {
+        auto exchange = std::make_shared<ExchangeNode>(
+            input, parallelism == 1 ? Distribution::kSingleton : Distribution::kHash,
+            normalize.keys());
         exchange->set_parallelism(parallelism);
         input = exchange;
       }

@@ -17,8 +17,10 @@ struct OptimizerOptions {
 
 /// Rewrites a logical plan into the physical plan the runtime executes:
 ///  1. fuses Project and Filter chains into Calc nodes;
-///  2. pushes projections (nested fields too, where the source can) and filters
-///     into table sources, and drops Calcs that do nothing;
+///  2. puts a ChangelogNormalize over each scan whose changelog needs it (see
+///     ChangelogNormalizeNode), pushes projections (nested fields too, where the
+///     source can) and filters into the other table sources, and drops Calcs
+///     that do nothing;
 ///  3. decides each node's parallelism and puts an Exchange wherever adjacent
 ///     nodes differ in parallelism.
 Result<PlanNodePtr> Optimize(const PlanNodePtr& logical, const OptimizerOptions& options);

@@ -77,12 +77,13 @@ ChangelogMode PlanNode::changelog_mode() const {
 
 TableScanNode::TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
                              PlanSchema schema, std::vector<std::string> pushed_filters,
-                             std::optional<WatermarkSpec> watermark)
+                             std::optional<WatermarkSpec> watermark, std::vector<int> normalize_key)
     : PlanNode(PlanNodeKind::kTableScan, std::move(schema), {}),
       table_name_(std::move(table_name)),
       source_(std::move(source)),
       pushed_filters_(std::move(pushed_filters)),
-      watermark_(std::move(watermark)) {}
+      watermark_(std::move(watermark)),
+      normalize_key_(std::move(normalize_key)) {}
 
 std::string TableScanNode::Details() const {
   std::string details = fmt::format("table=[[{}", table_name_);
@@ -669,6 +670,22 @@ std::string CorrelateNode::Details() const {
 
 PlanNodePtr CorrelateNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
   auto copy = std::make_shared<CorrelateNode>(*this);
+  copy->inputs_ = std::move(inputs);
+  return copy;
+}
+
+ChangelogNormalizeNode::ChangelogNormalizeNode(PlanNodePtr input, std::vector<int> keys)
+    : PlanNode(PlanNodeKind::kChangelogNormalize, input->schema(), {input}),
+      keys_(std::move(keys)) {
+  TG_CHECK(!keys_.empty());
+}
+
+std::string ChangelogNormalizeNode::Details() const {
+  return fmt::format("key=[{}]", ColumnNames(keys_, schema_));
+}
+
+PlanNodePtr ChangelogNormalizeNode::WithInputs(std::vector<PlanNodePtr> inputs) const {
+  auto copy = std::make_shared<ChangelogNormalizeNode>(*this);
   copy->inputs_ = std::move(inputs);
   return copy;
 }

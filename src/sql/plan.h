@@ -51,6 +51,7 @@ enum class PlanNodeKind {
   kRank,
   kCorrelate,
   kSort,
+  kChangelogNormalize,
 };
 
 class PlanNode;
@@ -104,15 +105,24 @@ struct WatermarkSpec {
 /// Reads a table through its connector. The schema is the source's produced
 /// columns (after projection push-down). With a watermark spec the source also
 /// emits watermarks, per split.
+///
+/// A scan whose changelog must be normalized before use (see
+/// ChangelogNormalizeNode) carries the table's PRIMARY KEY as
+/// `normalize_key`; the optimizer then puts a ChangelogNormalize over the scan
+/// and moves the key onto it, so that nothing is pushed into such a scan.
 class TableScanNode final : public PlanNode {
  public:
   TableScanNode(std::string table_name, std::shared_ptr<const TableSource> source,
                 PlanSchema schema, std::vector<std::string> pushed_filters = {},
-                std::optional<WatermarkSpec> watermark = std::nullopt);
+                std::optional<WatermarkSpec> watermark = std::nullopt,
+                std::vector<int> normalize_key = {});
   const std::string& table_name() const { return table_name_; }
   const std::shared_ptr<const TableSource>& source() const { return source_; }
   const std::vector<std::string>& pushed_filters() const { return pushed_filters_; }
   const std::optional<WatermarkSpec>& watermark() const { return watermark_; }
+  /// The primary key columns (indexes into schema()) by which the source's
+  /// changelog is still to be normalized; empty when it needs no normalizing.
+  const std::vector<int>& normalize_key() const { return normalize_key_; }
 
   bool bounded() const override { return source_->bounded(); }
   ChangelogMode changelog_mode() const override { return source_->changelog_mode(); }
@@ -125,6 +135,7 @@ class TableScanNode final : public PlanNode {
   std::shared_ptr<const TableSource> source_;
   std::vector<std::string> pushed_filters_;
   std::optional<WatermarkSpec> watermark_;
+  std::vector<int> normalize_key_;
 };
 
 /// Literal rows (VALUES); bounded, one instance.
@@ -533,6 +544,39 @@ class CorrelateNode final : public PlanNode {
   TableFunctionPtr function_;
   std::vector<ExprPtr> arguments_;
   JoinKind kind_;
+};
+
+/// Flink's ChangelogNormalize: turns the changelog of a source that sends the
+/// latest row per primary key into a complete one (+I, -U, +U, -D), keeping
+/// the last row of each key in keyed state. It runs where the exchange before
+/// it, hashed by `keys`, brings all rows of a key. The optimizer puts it over
+/// the scan of
+///  - an upsert source (its changelog has +U but no -U, such as
+///    'upsert-kafka'), whose -D rows may carry only the key; and
+///  - a changelog source that may repeat changes, with
+///    'table.exec.source.cdc-events-duplicate' = 'true'.
+/// Per input row, as Flink (1.17 on) does:
+///  - +I or +U of a key without a row: +I; with a different row: -U of the
+///    stored row, then +U; with an equal row: nothing (unless
+///    'table.exec.state.ttl' is set, when -U/+U keep downstream state alive);
+///  - -D or -U of a key with a row: -D of the stored row (the full row, also
+///    when the input carries only the key), which is forgotten; of a key
+///    without a row: nothing. (A -U may be the old key of an update that
+///    changed the key: no +U of this key need follow.)
+/// Schema and time attributes are the input's; the output is a full changelog.
+class ChangelogNormalizeNode final : public PlanNode {
+ public:
+  /// REQUIRES: `keys` are columns of `input`, not empty.
+  ChangelogNormalizeNode(PlanNodePtr input, std::vector<int> keys);
+  const std::vector<int>& keys() const { return keys_; }
+  ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
+  std::string Name() const override { return "ChangelogNormalize"; }
+  /// "key=[id]".
+  std::string Details() const override;
+  PlanNodePtr WithInputs(std::vector<PlanNodePtr> inputs) const override;
+
+ private:
+  std::vector<int> keys_;
 };
 
 /// How rows move between stages of different parallelism or partitioning.

@@ -12,11 +12,6 @@ class KafkaFactory final : public ConnectorFactory {
 
   Result<std::unique_ptr<TableSource>> CreateSource(
       const TableDescriptor& table, const ConnectorContext& context) const override {
-    if (upsert_) {
-      return Status::Unsupported(
-          "Table {}: reading 'upsert-kafka' tables is not supported yet; only writing is",
-          table.name);
-    }
     ASSIGN_OR_RAISE(std::shared_ptr<const KafkaTable> parsed,
                     ParseKafkaTable(table, context, upsert_, false));
     return MakeKafkaSource(std::move(parsed));

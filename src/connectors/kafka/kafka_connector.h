@@ -27,8 +27,12 @@ namespace tiangong {
 /// KafkaTransactions).
 std::unique_ptr<ConnectorFactory> MakeKafkaConnectorFactory();
 
-/// 'connector' = 'upsert-kafka': a changelog keyed by the PRIMARY KEY; the sink
-/// writes inserts and updates as records of the key and deletes as tombstones.
+/// 'connector' = 'upsert-kafka': a changelog keyed by the PRIMARY KEY. The sink
+/// writes inserts and updates as records of the key and deletes as tombstones
+/// (rows before updates are left out). The source reads the topic from its
+/// start as upserts: a record is +I of its row, a tombstone -D of its key with
+/// NULL values, and the planner's ChangelogNormalize turns that into a full
+/// changelog.
 std::unique_ptr<ConnectorFactory> MakeUpsertKafkaConnectorFactory();
 
 std::unique_ptr<TableSource> MakeKafkaSource(std::shared_ptr<const KafkaTable> table);

@@ -277,7 +277,9 @@ class KafkaSink final : public TableSink {
       : table_(std::move(table)), metadata_(std::move(metadata)) {}
 
   ChangelogMode accepted_changelog_mode() const override {
-    if (table_->upsert) return ChangelogMode::Upsert();
+    // An upsert topic keeps each key's latest row: the writer leaves out the
+    // rows before updates.
+    if (table_->upsert) return ChangelogMode::All();
     return table_->value_format->changelog_mode();
   }
   int parallelism() const override { return table_->sink_parallelism; }

@@ -386,15 +386,28 @@ class KafkaReader final : public SourceReader {
   // give several), each with the record's key fields and metadata.
   Status Decode(const rd_kafka_message_t& message, const KafkaPartition& partition) {
     size_t before = value_builder_.num_rows();
-    // A record without a value is a tombstone, which 'kafka' skips.
-    if (message.payload == nullptr) return Status::OK();
-    std::string_view value(static_cast<const char*>(message.payload), message.len);
     context_.metrics->bytes.fetch_add(static_cast<int64_t>(message.len + message.key_len),
                                       std::memory_order_relaxed);
-    Result<DecodeStatus> decoded = value_decoder_->Decode(value, &value_builder_);
-    if (!decoded.ok()) return RecordError(partition, message.offset, "", decoded.status());
-    if (*decoded == DecodeStatus::kSkipped) {
-      context_.metrics->records_skipped.fetch_add(1, std::memory_order_relaxed);
+    if (message.payload == nullptr) {
+      // A record without a value is a tombstone: 'kafka' skips it, for
+      // 'upsert-kafka' it deletes its key (the value columns are NULL; the
+      // planner's ChangelogNormalize emits the row it deletes).
+      if (!table_->upsert) return Status::OK();
+      if (message.key == nullptr) {
+        return RecordError(partition, message.offset, "",
+                           Status::DataError("a record without key and value"));
+      }
+      for (size_t c = 0; c < value_builder_.num_columns(); ++c) {
+        value_builder_.column(c).AppendNull();
+      }
+      value_builder_.FinishRow(RowKind::kDelete);
+    } else {
+      std::string_view value(static_cast<const char*>(message.payload), message.len);
+      Result<DecodeStatus> decoded = value_decoder_->Decode(value, &value_builder_);
+      if (!decoded.ok()) return RecordError(partition, message.offset, "", decoded.status());
+      if (*decoded == DecodeStatus::kSkipped) {
+        context_.metrics->records_skipped.fetch_add(1, std::memory_order_relaxed);
+      }
     }
     size_t rows = value_builder_.num_rows() - before;
     std::string_view key(static_cast<const char*>(message.key), message.key_len);
@@ -477,7 +490,10 @@ class KafkaSource final : public TableSource {
 
   const DataType& produced_type() const override { return columns_->produced_type; }
   bool bounded() const override { return table_->bounded_mode != KafkaOffsetMode::kUnbounded; }
-  ChangelogMode changelog_mode() const override { return table_->value_format->changelog_mode(); }
+  ChangelogMode changelog_mode() const override {
+    if (table_->upsert) return ChangelogMode::Upsert();
+    return table_->value_format->changelog_mode();
+  }
 
   std::unique_ptr<TableSource> ApplyProjection(
       const std::vector<std::vector<int>>& paths) const override {
@@ -628,12 +644,16 @@ std::unique_ptr<TableSource> MakeKafkaSource(std::shared_ptr<const KafkaTable> t
   const KafkaFieldLayout& layout = table->layout;
   for (size_t i = 0; i < table->physical_type.fields().size(); ++i) {
     int column = static_cast<int>(i);
+    // Key columns come from the value when it holds them, except in an upsert
+    // table, whose deletes have no value.
     auto in_value = std::find(layout.value_indexes.begin(), layout.value_indexes.end(), column);
-    if (in_value != layout.value_indexes.end()) {
+    auto in_key = std::find(layout.key_indexes.begin(), layout.key_indexes.end(), column);
+    bool from_key = in_key != layout.key_indexes.end() &&
+                    (table->upsert || in_value == layout.value_indexes.end());
+    if (!from_key) {
       columns->origins.push_back(ColumnOrigin{
           ColumnOrigin::kValue, static_cast<int>(in_value - layout.value_indexes.begin())});
     } else {
-      auto in_key = std::find(layout.key_indexes.begin(), layout.key_indexes.end(), column);
       columns->origins.push_back(
           ColumnOrigin{ColumnOrigin::kKey, static_cast<int>(in_key - layout.key_indexes.begin())});
     }

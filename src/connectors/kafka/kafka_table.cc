@@ -286,11 +286,15 @@ OptionSpec KafkaOptions(bool upsert) {
                    "sink.parallelism",
                    "sink.delivery-guarantee",
                    "sink.transactional-id-prefix"};
+  // An upsert table is read from its start; it may stop at a bound.
+  for (const char* option :
+       {"scan.bounded.mode", "scan.bounded.specific-offsets", "scan.bounded.timestamp-millis"}) {
+    spec.optional.emplace_back(option);
+  }
   if (!upsert) {
     for (const char* option :
          {"topic-pattern", "format", "key.fields", "scan.startup.mode",
-          "scan.startup.specific-offsets", "scan.startup.timestamp-millis", "scan.bounded.mode",
-          "scan.bounded.specific-offsets", "scan.bounded.timestamp-millis",
+          "scan.startup.specific-offsets", "scan.startup.timestamp-millis",
           "scan.topic-partition-discovery.interval", "sink.partitioner", "sink.semantic"}) {
       spec.optional.emplace_back(option);
     }
