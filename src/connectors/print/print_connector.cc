@@ -29,7 +29,9 @@ class PrintWriter final : public SinkWriter {
       buffer_ += '\n';
     }
     std::lock_guard<std::mutex> lock(OutputMutex());
-    if (std::fwrite(buffer_.data(), 1, buffer_.size(), stream_) != buffer_.size()) {
+    // Each batch shows up at once, also when the output is a file or a pipe.
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), stream_) != buffer_.size() ||
+        std::fflush(stream_) != 0) {
       return Status::IOError("print sink: cannot write to {}",
                              stream_ == stderr ? "standard error" : "standard output");
     }
