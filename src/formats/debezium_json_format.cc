@@ -127,6 +127,7 @@ class DebeziumJsonEncoder final : public RecordEncoder {
 class DebeziumJsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return kFormat; }
+  bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
     return OptionSpec{

@@ -64,6 +64,10 @@ class FormatFactory {
   /// insert-only for plain formats, all kinds for changelog formats such as
   /// debezium-json.
   virtual ChangelogMode changelog_mode() const { return ChangelogMode::InsertOnly(); }
+  /// Whether a decoder finds fields by name, so that it may be given a ROW of
+  /// some of a record's fields and skip the others (json); otherwise it reads
+  /// every field in order (csv).
+  virtual bool DecodesFieldsByName() const { return false; }
   /// `options` are the table's format options with the prefix removed; `row_type`
   /// is a ROW of the columns to decode.
   virtual Result<std::unique_ptr<RecordDecoder>> CreateDecoder(

@@ -73,6 +73,7 @@ class JsonEncoder final : public RecordEncoder {
 class JsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return "json"; }
+  bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
     return OptionSpec{

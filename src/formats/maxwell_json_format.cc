@@ -94,6 +94,7 @@ class MaxwellJsonEncoder final : public RecordEncoder {
 class MaxwellJsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return kFormat; }
+  bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
     return OptionSpec{{},

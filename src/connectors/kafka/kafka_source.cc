@@ -61,6 +61,10 @@ struct KafkaSourceColumns {
   std::vector<ColumnOrigin> origins;
   std::vector<KafkaMetadata> metadata;
   DataType produced_type;
+  /// The value fields to decode (a ROW; kValue origins index into it): all of
+  /// them, or after a projection only the projected ones when the value
+  /// format finds fields by name.
+  DataType value_type;
 };
 
 class KafkaReader final : public SourceReader {
@@ -74,7 +78,7 @@ class KafkaReader final : public SourceReader {
         key_decoder_(std::move(key_decoder)),
         value_decoder_(std::move(value_decoder)),
         key_builder_(table_->layout.key_type),
-        value_builder_(table_->layout.value_type),
+        value_builder_(columns_->value_type),
         context_(context) {
     for (KafkaMetadata key : columns_->metadata) {
       metadata_builders_.emplace_back(KafkaMetadataType(key));
@@ -499,6 +503,7 @@ class KafkaSource final : public TableSource {
       const std::vector<std::vector<int>>& paths) const override {
     auto projected = std::make_shared<KafkaSourceColumns>();
     projected->metadata = columns_->metadata;
+    projected->value_type = columns_->value_type;
     std::vector<RowField> fields;
     for (const std::vector<int>& path : paths) {
       if (path.size() != 1) return nullptr;
@@ -507,6 +512,7 @@ class KafkaSource final : public TableSource {
       fields.push_back(columns_->produced_type.fields()[index]);
     }
     projected->produced_type = DataType::Row(std::move(fields), false);
+    if (table_->value_format->DecodesFieldsByName()) DecodeOnlyProjected(projected.get());
     return std::make_unique<KafkaSource>(table_, std::move(projected));
   }
 
@@ -530,12 +536,14 @@ class KafkaSource final : public TableSource {
     std::string topics = table_->topic_pattern.empty()
                              ? fmt::format("topic=[{}]", fmt::join(table_->topics, ";"))
                              : fmt::format("topic-pattern=[{}]", table_->topic_pattern);
-    std::string fields;
-    for (const RowField& field : columns_->produced_type.fields()) {
-      fields += fields.empty() ? field.name : ", " + field.name;
-    }
-    return fmt::format("{}, format=[{}], fields=[{}]", topics, table_->value_format->identifier(),
-                       fields);
+    auto names = [](const DataType& row) {
+      std::vector<std::string> names;
+      for (const RowField& field : row.fields()) names.push_back(field.name);
+      return fmt::format("{}", fmt::join(names, ", "));
+    };
+    return fmt::format("{}, format=[{}], fields=[{}], decoded=[{}]", topics,
+                       table_->value_format->identifier(), names(columns_->produced_type),
+                       names(columns_->value_type));
   }
 
   std::optional<int> OwnerOfSplit(const SourceSplit& split, int parallelism) const override {
@@ -567,13 +575,30 @@ class KafkaSource final : public TableSource {
     }
     ASSIGN_OR_RAISE(
         std::unique_ptr<RecordDecoder> value_decoder,
-        table_->value_format->CreateDecoder(table_->layout.value_type, table_->value_format_options,
+        table_->value_format->CreateDecoder(columns_->value_type, table_->value_format_options,
                                             table_->function_context));
     return std::unique_ptr<SourceReader>(std::make_unique<KafkaReader>(
         table_, columns_, std::move(key_decoder), std::move(value_decoder), context));
   }
 
  private:
+  // Narrows the decoded value to the fields `columns` use (at least one, so
+  // that every record is still read and counted).
+  static void DecodeOnlyProjected(KafkaSourceColumns* columns) {
+    const std::vector<RowField>& all = columns->value_type.fields();
+    std::vector<int> used;
+    for (ColumnOrigin& origin : columns->origins) {
+      if (origin.kind != ColumnOrigin::kValue) continue;
+      auto found = std::find(used.begin(), used.end(), origin.index);
+      if (found == used.end()) found = used.insert(used.end(), origin.index);
+      origin.index = static_cast<int>(found - used.begin());
+    }
+    if (used.empty() && !all.empty()) used.push_back(0);
+    std::vector<RowField> fields;
+    for (int index : used) fields.push_back(all[static_cast<size_t>(index)]);
+    columns->value_type = DataType::Row(std::move(fields), false);
+  }
+
   std::string GroupForQueries() const {
     return table_->group_id.empty() ? "tiangong-" + table_->table_name : table_->group_id;
   }
@@ -659,6 +684,7 @@ std::unique_ptr<TableSource> MakeKafkaSource(std::shared_ptr<const KafkaTable> t
     }
   }
   columns->produced_type = table->physical_type;
+  columns->value_type = layout.value_type;
   return std::make_unique<KafkaSource>(std::move(table), std::move(columns));
 }
 
