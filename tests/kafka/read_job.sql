@@ -10,7 +10,7 @@ CREATE TABLE records (
   ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
 ) WITH (
   'connector' = 'kafka',
-  'topic' = '${TOPIC}',
+  '${TOPIC_OPTION}' = '${TOPIC}',
   'properties.bootstrap.servers' = '${BOOTSTRAP}',
   'properties.group.id' = '${GROUP}',
   'properties.auto.offset.reset' = 'earliest',
@@ -18,6 +18,8 @@ CREATE TABLE records (
   'scan.startup.timestamp-millis' = '${STARTUP_MILLIS}',
   'scan.startup.specific-offsets' = '${STARTUP_OFFSETS}',
   'scan.bounded.mode' = '${BOUNDED}',
+  'scan.bounded.timestamp-millis' = '${BOUNDED_MILLIS}',
+  'scan.bounded.specific-offsets' = '${BOUNDED_OFFSETS}',
   'key.format' = 'raw',
   'key.fields' = 'k',
   'value.format' = 'json',

@@ -23,7 +23,8 @@ read_topic() {  # <out> <startup mode> [-D settings...]
   shift 2
   if ! run_job "$out.log" "$(dirname "$0")/read_job.sql" -D TOPIC="$topic" -D STARTUP="$mode" \
     -D GROUP="g-$run_id" -D STARTUP_MILLIS=0 -D STARTUP_OFFSETS="partition:0,offset:0" \
-    -D IGNORE_ERRORS=false -D BOUNDED=latest-offset "$@"; then
+    -D IGNORE_ERRORS=false -D BOUNDED=latest-offset -D TOPIC_OPTION=topic -D BOUNDED_MILLIS=0 \
+    -D BOUNDED_OFFSETS="partition:0,offset:0" "$@"; then
     cat "$out.log"
     fail "reading with $mode failed"
   fi
@@ -60,6 +61,26 @@ read_topic "$work/specific" specific-offsets -D STARTUP_OFFSETS="partition:0,off
 expected=$(awk -F', ' '($3 == 0 && $4 >= 3) || ($3 == 1 && $4 >= 5)' "$work/earliest")
 [ "$(cat "$work/specific")" = "$expected" ] || fail "specific-offsets read other records"
 
+# Bounded by a time: only what was written before the instant.
+read_topic "$work/until" earliest-offset -D BOUNDED=timestamp -D BOUNDED_MILLIS="$middle"
+[ "$(ids "$work/until")" = "$(seq 1 20 | tr '\n' ' ')" ] ||
+  fail "bounded by timestamp read ids $(ids "$work/until")"
+# Bounded by offsets: partition 0 before offset 2, partition 1 before offset 4.
+read_topic "$work/until-offsets" earliest-offset -D BOUNDED=specific-offsets \
+  -D BOUNDED_OFFSETS="partition:0,offset:2;partition:1,offset:4"
+expected=$(awk -F', ' '($3 == 0 && $4 < 2) || ($3 == 1 && $4 < 4)' "$work/earliest")
+[ "$(cat "$work/until-offsets")" = "$expected" ] || fail "bounded by offsets read other records"
+# A pattern: this topic and a second one of the same run, not a third.
+create_topic "$topic-x" 1
+create_topic "other-$run_id" 1
+printf 'source:x\tk9\t{"id":1000,"name":"x"}\n' | kafka_tool produce --topic "$topic-x" \
+  --property parse.key=true --property parse.headers=true >/dev/null
+printf 'source:o\tk9\t{"id":2000,"name":"o"}\n' | kafka_tool produce --topic "other-$run_id" \
+  --property parse.key=true --property parse.headers=true >/dev/null
+read_topic "$work/pattern" earliest-offset -D TOPIC_OPTION=topic-pattern -D TOPIC="modes-$run_id.*"
+[ "$(wc -l <"$work/pattern")" -eq 41 ] && grep -q '^+I\[1000, k9, 0, 0, x, true\]$' "$work/pattern" ||
+  fail "the pattern read $(wc -l <"$work/pattern") records, expected the 40 of the topic and 1 of $topic-x"
+
 # group-offsets: a job with checkpoints commits where it ended; the next one
 # of the group starts there.
 read_topic "$work/first" earliest-offset -D execution.checkpointing.interval=1s \
@@ -73,7 +94,8 @@ read_topic "$work/group" group-offsets
 "$tiangong" run --verbose "$(dirname "$0")/read_job.sql" -D BOOTSTRAP="$BOOTSTRAP" \
   -D TOPIC="$topic" -D parallelism.default=1 -D STARTUP=latest-offset -D GROUP="g2-$run_id" -D STARTUP_MILLIS=0 \
   -D STARTUP_OFFSETS="partition:0,offset:0" -D IGNORE_ERRORS=false \
-  -D BOUNDED=unbounded >"$work/latest.log" 2>&1 &
+  -D BOUNDED=unbounded -D TOPIC_OPTION=topic -D BOUNDED_MILLIS=0 \
+  -D BOUNDED_OFFSETS="partition:0,offset:0" >"$work/latest.log" 2>&1 &
 pid=$!
 # Wait until the job's readers resolved "latest", then write.
 for _ in $(seq 300); do
@@ -95,7 +117,8 @@ printf 'source:bad\tk1\t{"id": oops}\n' |
   kafka_tool produce --topic "$topic" --property parse.key=true --property parse.headers=true >/dev/null
 if run_job "$work/bad.log" "$(dirname "$0")/read_job.sql" -D TOPIC="$topic" -D STARTUP=earliest-offset \
   -D GROUP="g3-$run_id" -D STARTUP_MILLIS=0 -D STARTUP_OFFSETS="partition:0,offset:0" \
-  -D IGNORE_ERRORS=false -D BOUNDED=latest-offset; then
+  -D IGNORE_ERRORS=false -D BOUNDED=latest-offset -D TOPIC_OPTION=topic -D BOUNDED_MILLIS=0 \
+  -D BOUNDED_OFFSETS="partition:0,offset:0"; then
   fail "a malformed record did not fail the job"
 fi
 grep -q "Kafka topic '$topic', partition [01], offset [0-9]*: .*oops\|Kafka topic '$topic', partition [01], offset [0-9]*: " \

@@ -33,6 +33,12 @@ class KafkaWriter final : public SinkWriter {
       num_partitions_ = static_cast<int32_t>(partitions.size());
       next_partition_ = context_.subtask_index;
     }
+    if (table_->delivery_guarantee == KafkaDeliveryGuarantee::kExactlyOnce && !exactly_once()) {
+      spdlog::warn(
+          "Table {}: 'sink.delivery-guarantee' = 'exactly-once' needs checkpoints "
+          "('execution.checkpointing.interval'); without them the sink writes at least once",
+          table_->table_name);
+    }
     if (exactly_once()) {
       transactions_ = std::make_unique<KafkaTransactions>(
           table_, context_.subtask_index, context_.parallelism,
