@@ -28,7 +28,8 @@ consume_committed "$out" 10000 | wc -l | grep -qx 10000 || fail "the first recor
 sleep 2
 "$repo/scripts/test-env" up kafka >/dev/null
 write 10001 10000
-consume_committed "$out" 20000 | wc -l | grep -qx 20000 ||
+# The clients reconnect with a growing backoff: allow a minute.
+consume_committed "$out" 20000 60 | wc -l | grep -qx 20000 ||
   fail "the records written after the broker restarted did not all arrive"
 kill -TERM "$pid"
 wait "$pid" || fail "the job did not stop cleanly: $(tail -5 "$work/job.log")"

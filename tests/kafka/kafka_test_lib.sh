@@ -40,10 +40,10 @@ produce() {  # <topic> [keyed]
 }
 
 # Every committed record of <topic> (a read_committed consumer), one per line;
-# stops once <count> arrived or after 10 s without a record.
-consume_committed() {  # <topic> <count>
+# stops once <count> arrived or after <idle seconds> (10) without a record.
+consume_committed() {  # <topic> <count> [idle seconds]
   kafka_tool consume --topic "$1" --from-beginning --isolation-level read_committed \
-    --max-messages "$2" --timeout-ms 10000 2>/dev/null
+    --max-messages "$2" --timeout-ms "$((${3:-10} * 1000))" 2>/dev/null
 }
 
 # Runs a job; its output and log go to <log>.

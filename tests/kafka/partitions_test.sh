@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Watermarks per partition and idle partitions, and partitions added while a
-# job reads: records of one key land in one partition of two; the other
-# partition holds the watermark back until 'table.exec.source.idle-timeout'
-# marks it idle, then the window closes. Partitions added to the topic are
+# job reads: records of one key land in one partition of two; the other,
+# idle after 'table.exec.source.idle-timeout' without data, does not hold the
+# watermark back, so the window closes. Partitions added to the topic are
 # found and read from their start.
 set -euo pipefail
 source "$(dirname "$0")/kafka_test_lib.sh"
@@ -14,12 +14,8 @@ keyed() {  # <key> <first id> <count> <first second>
     for (i = 0; i < n; i++) printf "%s\t{\"id\":%d,\"ts\":\"2024-03-01 10:00:%02d\"}\n", k, first + i, s + i
   }' | produce "$topic" keyed
 }
-# Seconds 0..11 under one key: one partition only; second 11 passes the end
-# of the first window.
-keyed same 1 12 0
-
 "$tiangong" run --verbose "$(dirname "$0")/partitions_job.sql" -D BOOTSTRAP="$BOOTSTRAP" \
-  -D TOPIC="$topic" -D parallelism.default=1 -D table.exec.source.idle-timeout=2s \
+  -D TOPIC="$topic" -D parallelism.default=1 -D table.exec.source.idle-timeout=500ms \
   >"$work/job.log" 2>&1 &
 pid=$!
 wait_for() {  # <pattern> <count>
@@ -30,6 +26,13 @@ wait_for() {  # <pattern> <count>
   done
   return 1
 }
+# Both partitions are idle once the reader has had them for the idle timeout
+# without data.
+wait_for "reads Kafka partitions" 2 || fail "the job did not start reading"
+sleep 1
+# Seconds 0..11 under one key: one partition only; second 11 passes the end
+# of the first window, which closes although the other partition has no data.
+keyed same 1 12 0
 wait_for '^window> +I\[2024-03-01T10:00, 10\]$\|^window> +I\[2024-03-01 10:00:00, 10\]$' 1 ||
   fail "the first window did not close once the empty partition was idle: $(grep '^window' "$work/job.log" | head -3)"
 
