@@ -25,6 +25,12 @@ class KafkaWriter final : public SinkWriter {
         value_encoder_(std::move(value_encoder)),
         context_(context) {}
 
+  // The producers go first: their delivery callbacks write to this writer.
+  ~KafkaWriter() override {
+    transactions_.reset();
+    producer_.reset();
+  }
+
   Status Open() override {
     if (table_->partitioner != KafkaPartitioner::kDefault) {
       ASSIGN_OR_RAISE(KafkaHandle client, NewProducer(""));
