@@ -25,7 +25,9 @@ CREATE TABLE products_upsert (
   'properties.bootstrap.servers' = '${BOOTSTRAP}',
   'scan.bounded.mode' = 'latest-offset',
   'key.format' = 'json',
-  'value.format' = 'json'
+  'value.format' = 'json',
+  'sink.buffer-flush.max-rows' = '${BUFFER_ROWS}',
+  'sink.buffer-flush.interval' = '${BUFFER_INTERVAL}'
 );
 
 CREATE TABLE printed (id BIGINT, name STRING, weight DECIMAL(10, 2)) WITH ('connector' = 'print');

@@ -32,11 +32,15 @@ materialize() {  # <log>
     awk '{ if ($1 == "+I" || $1 == "+U") t[$2] = $2 "," $3 "," $4; else delete t[$2] }
          END { for (k in t) print t[k] }' | sort -t, -k1n
 }
-job() {  # <log> <source> <target>
-  run_job "$1" "$(dirname "$0")/changelog_roundtrip.sql" -D CDC="$cdc" -D UPSERT="$upsert" \
-    -D SOURCE="$2" -D TARGET="$3" -D parallelism.default=2 ||
-    { cat "$1"; fail "the job $2 -> $3 failed"; }
+job() {  # <log> <source> <target> [-D settings...]
+  local log=$1 source=$2 target=$3
+  shift 3
+  run_job "$log" "$(dirname "$0")/changelog_roundtrip.sql" -D CDC="$cdc" -D UPSERT="$upsert" \
+    -D SOURCE="$source" -D TARGET="$target" -D parallelism.default=2 -D BUFFER_ROWS=0 \
+    -D BUFFER_INTERVAL=0 "$@" || { cat "$log"; fail "the job $source -> $target failed"; }
 }
+# Records in <topic>: the sum of its partitions' end offsets.
+records_in() { kafka_tool offsets --topic "$1" 2>/dev/null | awk -F: '{ n += $3 } END { print n }'; }
 
 job "$work/cdc.log" products_cdc printed
 materialize "$work/cdc.log" >"$work/from_cdc"
@@ -50,5 +54,19 @@ diff -q "$work/expected" "$work/from_upsert" >/dev/null ||
   fail "the upsert-kafka table differs: $(diff "$work/expected" "$work/from_upsert" | head -5)"
 # The upsert topic holds tombstones for the deleted keys.
 grep -q -- '-D\[5, p5, 5.50\]$' "$work/upsert.log" || fail "the delete of product 5 was not read back"
+
+# With 'sink.buffer-flush.*' only each key's latest change is written: the
+# same table from fewer records.
+unbuffered=$(records_in "$upsert")
+upsert=upsert-buffered-$run_id
+create_topic "$upsert" 2
+job "$work/write-buffered.log" products_cdc products_upsert -D BUFFER_ROWS=1000 -D BUFFER_INTERVAL=1s
+job "$work/buffered.log" products_upsert printed
+materialize "$work/buffered.log" >"$work/from_buffered"
+diff -q "$work/expected" "$work/from_buffered" >/dev/null ||
+  fail "the buffered upsert-kafka table differs: $(diff "$work/expected" "$work/from_buffered" | head -5)"
+buffered=$(records_in "$upsert")
+[ "$buffered" -eq 300 ] && [ "$unbuffered" -gt 300 ] ||
+  fail "the buffered sink wrote $buffered records (one per key: 300), the unbuffered one $unbuffered"
 echo "rows: $(wc -l <"$work/expected")"
 finish

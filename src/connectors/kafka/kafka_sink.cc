@@ -1,5 +1,7 @@
 // The 'kafka' and 'upsert-kafka' table sinks.
 
+#include <unordered_map>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -56,12 +58,7 @@ class KafkaWriter final : public SinkWriter {
   }
 
   Status Write(const Batch& batch) override {
-    rd_kafka_t* producer = nullptr;
-    if (exactly_once()) {
-      ASSIGN_OR_RAISE(producer, transactions_->Current());
-    } else {
-      producer = producer_.get();
-    }
+    ASSIGN_OR_RAISE(rd_kafka_t * producer, ActiveProducer());
     const KafkaFieldLayout& layout = table_->layout;
     Batch keys = Columns(batch, layout.key_indexes);
     Batch values = Columns(batch, layout.value_indexes);
@@ -75,22 +72,43 @@ class KafkaWriter final : public SinkWriter {
         if (kind == RowKind::kUpdateBefore) continue;
         tombstone = kind == RowKind::kDelete;
       }
-      key_.clear();
-      value_.clear();
-      if (key_encoder_) RETURN_NOT_OK(Encode(key_encoder_.get(), keys, row, &key_));
-      if (!tombstone) RETURN_NOT_OK(Encode(value_encoder_.get(), values, row, &value_));
-      RETURN_NOT_OK(Produce(producer, batch, num_physical, row, tombstone));
+      OutgoingRecord record;
+      record.tombstone = tombstone;
+      if (key_encoder_) RETURN_NOT_OK(Encode(key_encoder_.get(), keys, row, &record.key));
+      if (!tombstone) RETURN_NOT_OK(Encode(value_encoder_.get(), values, row, &record.value));
+      AddMetadata(batch, num_physical, row, &record);
+      if (buffering()) {
+        // Only each key's latest record goes out.
+        std::string key = record.key;
+        buffer_.insert_or_assign(std::move(key), std::move(record));
+        if (static_cast<int64_t>(buffer_.size()) >= table_->buffer_flush_max_rows) {
+          RETURN_NOT_OK(FlushBuffer());
+        }
+        continue;
+      }
+      RETURN_NOT_OK(Send(producer, &record));
     }
     rd_kafka_poll(producer, 0);
     return DeliveryStatus();
   }
 
+  Status OnProcessingTime(int64_t now_micros) override {
+    if (!buffering()) return Status::OK();
+    if (now_micros - last_buffer_flush_micros_ < table_->buffer_flush_interval.count() * 1000) {
+      return Status::OK();
+    }
+    last_buffer_flush_micros_ = now_micros;
+    return FlushBuffer();
+  }
+
   Status Finish() override {
+    RETURN_NOT_OK(FlushBuffer());
     if (exactly_once()) return Status::OK();  // the final PrepareCommit flushes
     return Flush(producer_.get());
   }
 
   Result<std::string> PrepareCommit(int64_t checkpoint_id) override {
+    RETURN_NOT_OK(FlushBuffer());
     switch (table_->delivery_guarantee) {
       case KafkaDeliveryGuarantee::kNone:
         return std::string();
@@ -126,6 +144,36 @@ class KafkaWriter final : public SinkWriter {
   }
 
  private:
+  struct HeadersDeleter {
+    void operator()(rd_kafka_headers_t* headers) const { rd_kafka_headers_destroy(headers); }
+  };
+  /// A record on its way to the topic.
+  struct OutgoingRecord {
+    std::string key;
+    std::string value;
+    bool tombstone = false;
+    int64_t timestamp_millis = 0;  // 0: the client's time
+    std::unique_ptr<rd_kafka_headers_t, HeadersDeleter> headers;
+  };
+
+  /// upsert-kafka's 'sink.buffer-flush.*': keep each key's latest record and
+  /// send the buffer when it is full, at the interval and at checkpoints.
+  bool buffering() const { return table_->buffer_flush_max_rows > 0; }
+
+  Result<rd_kafka_t*> ActiveProducer() {
+    if (exactly_once()) return transactions_->Current();
+    return producer_.get();
+  }
+
+  Status FlushBuffer() {
+    if (buffer_.empty()) return Status::OK();
+    ASSIGN_OR_RAISE(rd_kafka_t * producer, ActiveProducer());
+    for (auto& [key, record] : buffer_) RETURN_NOT_OK(Send(producer, &record));
+    buffer_.clear();
+    rd_kafka_poll(producer, 0);
+    return DeliveryStatus();
+  }
+
   bool exactly_once() const {
     return table_->delivery_guarantee == KafkaDeliveryGuarantee::kExactlyOnce &&
            context_.two_phase_commit;
@@ -212,38 +260,42 @@ class KafkaWriter final : public SinkWriter {
     return RD_KAFKA_PARTITION_UA;
   }
 
-  Status Produce(rd_kafka_t* producer, const Batch& batch, size_t num_physical, size_t row,
-                 bool tombstone) {
-    int64_t timestamp = 0;
-    rd_kafka_headers_t* headers = nullptr;
+  void AddMetadata(const Batch& batch, size_t num_physical, size_t row,
+                   OutgoingRecord* record) const {
     for (size_t m = 0; m < metadata_.size(); ++m) {
       const Vector& column = *batch.column(num_physical + m);
       if (column.IsNull(row)) continue;
       if (metadata_[m] == KafkaMetadata::kTimestamp) {
-        timestamp = column.ValueAt<int64_t>(row) / 1000;
+        record->timestamp_millis = column.ValueAt<int64_t>(row) / 1000;
       } else if (metadata_[m] == KafkaMetadata::kHeaders) {
-        headers = MakeHeaders(column, row);
+        record->headers.reset(MakeHeaders(column, row));
       }
     }
+  }
+
+  Status Send(rd_kafka_t* producer, OutgoingRecord* record) {
     int32_t partition = ChoosePartition();
-    const char* key = key_encoder_ ? key_.data() : nullptr;
-    size_t key_size = key_encoder_ ? key_.size() : 0;
-    char* value = tombstone ? nullptr : value_.data();
-    size_t value_size = tombstone ? 0 : value_.size();
+    char* key = key_encoder_ ? record->key.data() : nullptr;
+    size_t key_size = key_encoder_ ? record->key.size() : 0;
+    char* value = record->tombstone ? nullptr : record->value.data();
+    size_t value_size = record->tombstone ? 0 : record->value.size();
     while (true) {
+      // On success the client owns the headers.
       rd_kafka_resp_err_t error = rd_kafka_producev(
           producer, RD_KAFKA_V_TOPIC(table_->sink_topic().c_str()), RD_KAFKA_V_PARTITION(partition),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_size),
-          RD_KAFKA_V_VALUE(value, value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
-          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-      if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();
+          RD_KAFKA_V_VALUE(value, value_size), RD_KAFKA_V_TIMESTAMP(record->timestamp_millis),
+          RD_KAFKA_V_HEADERS(record->headers.get()), RD_KAFKA_V_END);
+      if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        record->headers.release();
+        return Status::OK();
+      }
       if (error == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         // The client's queue is full: let it send, then try again.
         rd_kafka_poll(producer, 100);
         RETURN_NOT_OK(DeliveryStatus());
         continue;
       }
-      if (headers != nullptr) rd_kafka_headers_destroy(headers);
       return Status::IOError("Table {}: cannot write to Kafka topic '{}': {}", table_->table_name,
                              table_->sink_topic(), KafkaErrorText(error));
     }
@@ -277,8 +329,9 @@ class KafkaWriter final : public SinkWriter {
   std::unique_ptr<KafkaTransactions> transactions_;  // exactly-once
   int32_t num_partitions_ = 0;
   int32_t next_partition_ = 0;
-  std::string key_;
-  std::string value_;
+  /// upsert-kafka with 'sink.buffer-flush.*': each key's latest record.
+  std::unordered_map<std::string, OutgoingRecord> buffer_;
+  int64_t last_buffer_flush_micros_ = 0;
   /// The first record the cluster refused, from the delivery callback.
   std::string delivery_error_;
 };

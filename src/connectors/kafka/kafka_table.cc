@@ -267,6 +267,19 @@ Status ParseSink(const TableDescriptor& table, KafkaTable* parsed) {
                         "'default', 'fixed' or 'round-robin' (Java partitioner classes are not "
                         "supported)");
   }
+  ASSIGN_OR_RAISE(parsed->buffer_flush_max_rows,
+                  ForTable(options.GetInt("sink.buffer-flush.max-rows", 0), name));
+  ASSIGN_OR_RAISE(
+      parsed->buffer_flush_interval,
+      ForTable(options.GetDuration("sink.buffer-flush.interval", std::chrono::milliseconds(0)),
+               name));
+  if ((parsed->buffer_flush_max_rows > 0) != (parsed->buffer_flush_interval.count() > 0) ||
+      parsed->buffer_flush_max_rows < 0) {
+    return Status::Invalid(
+        "Table {}: 'sink.buffer-flush.max-rows' and 'sink.buffer-flush.interval' must be set to "
+        "be greater than zero together to enable sink buffer flushing",
+        name);
+  }
   ASSIGN_OR_RAISE(int64_t parallelism, ForTable(options.GetInt("sink.parallelism", 0), name));
   parsed->sink_parallelism = static_cast<int>(parallelism);
   return Status::OK();
@@ -286,6 +299,10 @@ OptionSpec KafkaOptions(bool upsert) {
                    "sink.parallelism",
                    "sink.delivery-guarantee",
                    "sink.transactional-id-prefix"};
+  if (upsert) {
+    spec.optional.emplace_back("sink.buffer-flush.max-rows");
+    spec.optional.emplace_back("sink.buffer-flush.interval");
+  }
   // An upsert table is read from its start; it may stop at a bound.
   for (const char* option :
        {"scan.bounded.mode", "scan.bounded.specific-offsets", "scan.bounded.timestamp-millis"}) {

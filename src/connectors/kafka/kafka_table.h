@@ -91,6 +91,10 @@ struct KafkaTable {
   KafkaDeliveryGuarantee delivery_guarantee = KafkaDeliveryGuarantee::kAtLeastOnce;
   std::string transactional_id_prefix;
   KafkaPartitioner partitioner = KafkaPartitioner::kDefault;
+  /// upsert-kafka's 'sink.buffer-flush.max-rows' and '.interval' (both set,
+  /// or 0: no buffering).
+  int64_t buffer_flush_max_rows = 0;
+  std::chrono::milliseconds buffer_flush_interval{0};
   int sink_parallelism = 0;
 
   /// The topic the sink writes to: the single 'topic'.
