@@ -306,6 +306,13 @@ class ConnectorRegistry {
   std::vector<std::unique_ptr<ConnectorFactory>> factories_;
 };
 
+/// `result`, its error prefixed with "Table <table>" (for option parsing).
+template <typename T>
+Result<T> ForTable(Result<T> result, const std::string& table) {
+  if (!result.ok()) return result.status().WithContext("Table " + table);
+  return result;
+}
+
 /// Checks `options` against `spec` the way Flink does, naming the table, the
 /// unsupported or missing keys and listing the supported ones.
 Status ValidateOptions(std::string_view factory, const std::string& table_name,

@@ -40,13 +40,6 @@ class FilesystemFactory final : public ConnectorFactory {
   }
 };
 
-// Prefixes an option error with the table's name.
-template <typename T>
-Result<T> ForTable(Result<T> result, const std::string& table) {
-  if (!result.ok()) return result.status().WithContext(fmt::format("Table {}", table));
-  return result;
-}
-
 // The commit settings of a partitioned table; nullopt when it commits nothing
 // (no 'sink.partition-commit.policy.kind'). The options are checked either way.
 Result<std::optional<PartitionCommitSettings>> ParsePartitionCommit(const TableDescriptor& table) {

@@ -10,13 +10,6 @@
 namespace tiangong {
 namespace {
 
-// Prefixes an option error with the table's name.
-template <typename T>
-Result<T> ForTable(Result<T> result, const std::string& table) {
-  if (!result.ok()) return result.status().WithContext(fmt::format("Table {}", table));
-  return result;
-}
-
 Status InvalidValue(const std::string& table, std::string_view option, std::string_view value,
                     std::string_view expected) {
   return Status::Invalid("Table {}: invalid value '{}' for option '{}'; expected {}", table, value,
