@@ -20,7 +20,7 @@ keyed() {  # <key> <first id> <count> <first second>
 pid=$!
 wait_for() {  # <pattern> <count>
   for _ in $(seq 300); do
-    [ "$(grep -c "$1" "$work/job.log")" -ge "$2" ] && return 0
+    [ "$(grep -c "$1" "$work/job.log" 2>/dev/null)" -ge "$2" ] 2>/dev/null && return 0
     kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.1
   done

@@ -99,7 +99,7 @@ read_topic "$work/group" group-offsets
 pid=$!
 # Wait until the job's readers resolved "latest", then write.
 for _ in $(seq 300); do
-  grep -q "reads Kafka partitions" "$work/latest.log" && break
+  grep -q "reads Kafka partitions" "$work/latest.log" 2>/dev/null && break
   sleep 0.1
 done
 write_batch d 51 5

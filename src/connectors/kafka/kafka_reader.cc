@@ -150,7 +150,9 @@ class KafkaReader final : public SourceReader {
           ->offset = state.next;
     }
     if (list->cnt == 0) return;
-    rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 0);
+    // Asynchronous: a broker that is away must not hold up reading; closing
+    // the consumer waits for commits under way.
+    rd_kafka_resp_err_t error = rd_kafka_commit(consumer_.get(), list.get(), 1);
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
       spdlog::warn("Table {}: cannot commit offsets to Kafka group '{}': {}", table_->table_name,
                    table_->group_id, KafkaErrorText(error));
