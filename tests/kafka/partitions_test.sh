@@ -38,6 +38,11 @@ wait_for '^window> +I\[2024-03-01T10:00, 10\]$\|^window> +I\[2024-03-01 10:00:00
 
 # A third partition: keys spread over all three; the reader finds the new one.
 kafka_tool topics --alter --topic "$topic" --partitions 3 >/dev/null
+# The broker learns of the new partition shortly after the change.
+for _ in $(seq 100); do
+  kafka_tool offsets --topic "$topic" 2>/dev/null | grep -q "^$topic:2:" && break
+  sleep 0.2
+done
 awk 'BEGIN { for (i = 0; i < 60; i++) printf "k%d\t{\"id\":%d,\"ts\":\"2024-03-01 10:00:%02d\"}\n", i, 100 + i, 12 + i % 5 }' |
   produce "$topic" keyed
 wait_for '^record> +I\[' 72 || fail "only $(grep -c '^record> +I\[' "$work/job.log") of 72 records were read"
@@ -47,4 +52,5 @@ grep -q "reading new Kafka partition $topic-2 from its earliest offset" "$work/j
 kill -TERM "$pid"
 wait "$pid" || fail "the job did not stop cleanly"
 [ "$(grep -c '^record> +I\[' "$work/job.log")" -eq 72 ] || fail "records were read more than once"
+[ "$failures" -eq 0 ] || tail -30 "$work/job.log"
 finish
