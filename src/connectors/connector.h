@@ -118,6 +118,10 @@ struct MetadataColumn {
   DataType type;
 };
 
+/// The name of metadata `key`'s field in the rows of a source or sink that
+/// took it (ApplyReadableMetadata, ApplyWritableMetadata).
+inline std::string MetadataFieldName(const std::string& key) { return "$metadata$" + key; }
+
 /// What filter push-down did: the predicates the source will apply itself and
 /// those the engine must still evaluate.
 struct FilterPushDownResult {

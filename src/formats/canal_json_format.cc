@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/changelog_event_encoder.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/changelog_table_filter.h"
 #include "formats/format.h"
@@ -107,41 +108,15 @@ class CanalJsonDecoder final : public RecordDecoder {
   EnvelopeField is_ddl_;
 };
 
-/// Encodes rows as Flink's CanalJsonSerializationSchema does: one row per
-/// message, +I and +U as {"data":[{...}],"type":"INSERT"}, -U and -D as
-/// {"data":[{...}],"type":"DELETE"} (an update is not written as one UPDATE).
-class CanalJsonEncoder final : public RecordEncoder {
- public:
-  CanalJsonEncoder(JsonOptions options, JsonColumn root)
-      : writer_(std::move(options), std::move(root)) {}
-
-  Status Encode(const Batch& batch, size_t row, std::string* out) override {
-    size_t start = out->size();
-    RowKind kind = batch.row_kind(row);
-    out->append("{\"data\":[");
-    Status status = writer_.AppendRow(batch, row, out);
-    out->append(kind == RowKind::kInsert || kind == RowKind::kUpdateAfter
-                    ? "],\"type\":\"INSERT\"}"
-                    : "],\"type\":\"DELETE\"}");
-    if (!status.ok()) out->resize(start);
-    return status;
-  }
-
- private:
-  JsonRowWriter writer_;
-};
-
 class CanalJsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return kFormat; }
   bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
-    return OptionSpec{{},
-                      {"ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
-                       "map-null-key.literal", "encode.decimal-as-plain-number",
-                       "encode.ignore-null-fields", "database.include", "table.include"},
-                      {}};
+    OptionSpec spec = ChangelogJsonOptions();
+    spec.optional.insert(spec.optional.end(), {"database.include", "table.include"});
+    return spec;
   }
 
   ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
@@ -161,8 +136,10 @@ class CanalJsonFormatFactory final : public FormatFactory {
       const FunctionContext& context) const override {
     ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
     ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    return std::unique_ptr<RecordEncoder>(
-        std::make_unique<CanalJsonEncoder>(std::move(json), std::move(root)));
+    // Flink's CanalJsonSerializationSchema: one row per message, an update as
+    // a DELETE and an INSERT.
+    return MakeChangelogEventEncoder(std::move(json), std::move(root), "{\"data\":[",
+                                     "],\"type\":\"INSERT\"}", "],\"type\":\"DELETE\"}");
   }
 };
 

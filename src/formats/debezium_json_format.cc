@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/changelog_event_encoder.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/format.h"
 #include "formats/json_values.h"
@@ -130,11 +131,9 @@ class DebeziumJsonFormatFactory final : public FormatFactory {
   bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
-    return OptionSpec{
-        {},
-        {"schema-include", "ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
-         "map-null-key.literal", "encode.decimal-as-plain-number", "encode.ignore-null-fields"},
-        {}};
+    OptionSpec spec = ChangelogJsonOptions();
+    spec.optional.insert(spec.optional.begin(), "schema-include");
+    return spec;
   }
 
   ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }

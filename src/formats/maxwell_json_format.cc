@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/changelog_event_encoder.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/changelog_table_filter.h"
 #include "formats/format.h"
@@ -67,41 +68,15 @@ class MaxwellJsonDecoder final : public RecordDecoder {
   EnvelopeField table_;
 };
 
-/// Encodes rows as Flink's MaxwellJsonSerializationSchema does: +I and +U as
-/// {"data":{...},"type":"insert"}, -U and -D as {"data":{...},"type":"delete"}
-/// (an update is not written as one "update").
-class MaxwellJsonEncoder final : public RecordEncoder {
- public:
-  MaxwellJsonEncoder(JsonOptions options, JsonColumn root)
-      : writer_(std::move(options), std::move(root)) {}
-
-  Status Encode(const Batch& batch, size_t row, std::string* out) override {
-    size_t start = out->size();
-    RowKind kind = batch.row_kind(row);
-    out->append("{\"data\":");
-    Status status = writer_.AppendRow(batch, row, out);
-    out->append(kind == RowKind::kInsert || kind == RowKind::kUpdateAfter
-                    ? ",\"type\":\"insert\"}"
-                    : ",\"type\":\"delete\"}");
-    if (!status.ok()) out->resize(start);
-    return status;
-  }
-
- private:
-  JsonRowWriter writer_;
-};
-
 class MaxwellJsonFormatFactory final : public FormatFactory {
  public:
   std::string_view identifier() const override { return kFormat; }
   bool DecodesFieldsByName() const override { return true; }
 
   OptionSpec options() const override {
-    return OptionSpec{{},
-                      {"ignore-parse-errors", "timestamp-format.standard", "map-null-key.mode",
-                       "map-null-key.literal", "encode.decimal-as-plain-number",
-                       "encode.ignore-null-fields", "database.include", "table.include"},
-                      {}};
+    OptionSpec spec = ChangelogJsonOptions();
+    spec.optional.insert(spec.optional.end(), {"database.include", "table.include"});
+    return spec;
   }
 
   ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
@@ -121,8 +96,11 @@ class MaxwellJsonFormatFactory final : public FormatFactory {
       const FunctionContext& context) const override {
     ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
     ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    return std::unique_ptr<RecordEncoder>(
-        std::make_unique<MaxwellJsonEncoder>(std::move(json), std::move(root)));
+    // Flink's MaxwellJsonSerializationSchema: an update as a delete and an
+    // insert.
+    return MakeChangelogEventEncoder(std::move(json), std::move(root),
+                                     "{\"data\":", ",\"type\":\"insert\"}",
+                                     ",\"type\":\"delete\"}");
   }
 };
 

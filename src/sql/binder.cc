@@ -550,11 +550,10 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
   std::vector<ExprPtr> metadata_values;
   for (const MetadataColumn& column : metadata) {
     int index = static_cast<int>(physical.size());
-    physical.push_back({"$metadata$" + column.key, column.type});
+    physical.push_back({MetadataFieldName(column.key), column.type});
     metadata_values.push_back(Expr::InputRef(index, column.type, column.key));
   }
-  std::vector<ExprPtr> expressions;
-  std::vector<std::string> names;
+  std::vector<ExprPtr> declared_metadata;
   for (const CatalogColumn& column : table.columns) {
     if (column.kind != ColumnKind::kMetadata) continue;
     ExprPtr value = metadata_values[MetadataIndex(metadata, column)];
@@ -562,10 +561,10 @@ Result<Binder::Relation> Binder::BindCatalogTable(const CatalogTable& table,
       ASSIGN_OR_RAISE(value, MakeCast(value, column.type, false));
     }
     physical_scope.fields.push_back({qualifier, column.name, value->type()});
-    expressions.push_back(std::move(value));
+    declared_metadata.push_back(std::move(value));
   }
-  std::vector<ExprPtr> declared_metadata = std::move(expressions);
-  expressions.clear();
+  std::vector<ExprPtr> expressions;
+  std::vector<std::string> names;
   // The declared columns in order: physical ones as references, metadata ones
   // as (cast) references, computed ones as their expressions over both.
   std::vector<ExprPtr> scope_values;
@@ -738,7 +737,7 @@ Result<PlanNodePtr> Binder::BindInsert(const InsertStatement& insert) {
     for (size_t i = 0; i < metadata->size(); ++i) {
       keys.push_back((*metadata)[i].key);
       physical_values.push_back(std::move(metadata_values[i]));
-      physical_names.push_back("$metadata$" + (*metadata)[i].key);
+      physical_names.push_back(MetadataFieldName((*metadata)[i].key));
     }
     expressions = std::move(physical_values);
     names = std::move(physical_names);

@@ -24,7 +24,7 @@ void LogToSpdlog(const rd_kafka_t* client, int level, const char* facility, cons
   }
 }
 
-Result<KafkaPartitionList> OnePartition(const KafkaPartition& partition) {
+KafkaPartitionList OnePartition(const KafkaPartition& partition) {
   KafkaPartitionList list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), partition.topic.c_str(), partition.partition);
   return list;
@@ -165,7 +165,7 @@ Result<std::pair<int64_t, int64_t>> KafkaWatermarkOffsets(rd_kafka_t* client,
 
 Result<int64_t> KafkaOffsetForTimestamp(rd_kafka_t* client, const KafkaTable& table,
                                         const KafkaPartition& partition, int64_t millis) {
-  ASSIGN_OR_RAISE(KafkaPartitionList list, OnePartition(partition));
+  KafkaPartitionList list = OnePartition(partition);
   list->elems[0].offset = millis;
   rd_kafka_resp_err_t error = rd_kafka_offsets_for_times(client, list.get(), TimeoutMillis());
   if (error == RD_KAFKA_RESP_ERR_NO_ERROR) error = list->elems[0].err;
@@ -180,7 +180,7 @@ Result<int64_t> KafkaOffsetForTimestamp(rd_kafka_t* client, const KafkaTable& ta
 
 Result<std::optional<int64_t>> KafkaCommittedOffset(rd_kafka_t* client, const KafkaTable& table,
                                                     const KafkaPartition& partition) {
-  ASSIGN_OR_RAISE(KafkaPartitionList list, OnePartition(partition));
+  KafkaPartitionList list = OnePartition(partition);
   rd_kafka_resp_err_t error = rd_kafka_committed(client, list.get(), TimeoutMillis());
   if (error == RD_KAFKA_RESP_ERR_NO_ERROR) error = list->elems[0].err;
   if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {

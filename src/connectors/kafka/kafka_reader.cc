@@ -25,6 +25,11 @@ std::string EncodeKafkaSplitState(const std::string& start, std::optional<int64_
   return stop ? fmt::format("{};stop={}", start, *stop) : start;
 }
 
+std::optional<int64_t> KafkaSplitState::start_offset() const {
+  if (start.empty() || !std::isdigit(static_cast<unsigned char>(start[0]))) return std::nullopt;
+  return std::stoll(start);
+}
+
 KafkaSplitState DecodeKafkaSplitState(const std::string& state) {
   KafkaSplitState decoded;
   size_t separator = state.find(";stop=");
@@ -66,8 +71,7 @@ class KafkaReader final : public SourceReader {
         {"enable.partition.eof", bounded() ? "true" : "false"},
         {"client.id", fmt::format("tiangong-{}-{}", table_->table_name, context_.subtask_index)},
     };
-    // Without a group the reader commits nothing, but the client wants one.
-    if (table_->group_id.empty()) overrides["group.id"] = "tiangong-" + table_->table_name;
+    overrides["group.id"] = table_->consumer_group();
     // Defaults the table's properties may change:
     // - a position that retention removed: read on from the earliest record;
     // - prefetch up to a million records per partition (memory stays bounded by
@@ -95,7 +99,7 @@ class KafkaReader final : public SourceReader {
         return;
       }
       KafkaSplitState state = DecodeKafkaSplitState(split.state);
-      AddPartition(*partition, state.start, state.stop);
+      AddPartition(*partition, state);
     }
     if (!deferred_.ok() || splits.empty()) return;
     std::vector<std::string> positions;
@@ -138,9 +142,10 @@ class KafkaReader final : public SourceReader {
     for (const SourceSplit& split : positions) {
       Result<KafkaPartition> partition = ParseKafkaSplitId(split.id);
       KafkaSplitState state = DecodeKafkaSplitState(split.state);
-      if (!partition.ok() || state.start.empty() || !std::isdigit(state.start[0])) continue;
+      std::optional<int64_t> offset = state.start_offset();
+      if (!partition.ok() || !offset) continue;
       rd_kafka_topic_partition_list_add(list.get(), partition->topic.c_str(), partition->partition)
-          ->offset = std::stoll(state.start);
+          ->offset = *offset;
     }
     // A finished partition (bounded reads) is in no checkpoint any more; its
     // end is final.
@@ -188,15 +193,14 @@ class KafkaReader final : public SourceReader {
 
   bool bounded() const { return table_->bounded_mode != KafkaOffsetMode::kUnbounded; }
 
-  void AddPartition(const KafkaPartition& partition, const std::string& start,
-                    std::optional<int64_t> stop) {
+  void AddPartition(const KafkaPartition& partition, const KafkaSplitState& split) {
     PartitionState& state = partitions_[partition];
-    state.start = start;
-    state.stop = stop;
-    if (!start.empty() && std::isdigit(static_cast<unsigned char>(start[0]))) {
-      state.next = std::stoll(start);
+    state.start = split.start;
+    state.stop = split.stop;
+    if (std::optional<int64_t> offset = split.start_offset()) {
+      state.next = *offset;
     } else if (deferred_.ok()) {
-      Result<int64_t> resolved = ResolveStart(partition, start);
+      Result<int64_t> resolved = ResolveStart(partition, split.start);
       if (!resolved.ok()) {
         deferred_ = resolved.status();
         return;
@@ -245,7 +249,7 @@ class KafkaReader final : public SourceReader {
         continue;
       spdlog::info("Table {}: reading new Kafka partition {} from its earliest offset",
                    table_->table_name, partition.SplitId());
-      AddPartition(partition, "earliest", std::nullopt);
+      AddPartition(partition, KafkaSplitState{"earliest", std::nullopt});
       RETURN_NOT_OK(deferred_);
     }
     return Status::OK();

@@ -26,6 +26,9 @@ int OwnerOfKafkaPartition(const KafkaPartition& partition, int parallelism);
 struct KafkaSplitState {
   std::string start;
   std::optional<int64_t> stop;
+
+  /// The start as an offset, or nullopt while it is symbolic.
+  std::optional<int64_t> start_offset() const;
 };
 std::string EncodeKafkaSplitState(const std::string& start, std::optional<int64_t> stop);
 KafkaSplitState DecodeKafkaSplitState(const std::string& state);

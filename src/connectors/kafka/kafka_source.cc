@@ -51,7 +51,7 @@ class KafkaSource final : public TableSource {
       extended->origins.push_back(KafkaColumnOrigin{KafkaColumnOrigin::kMetadata,
                                                     static_cast<int>(extended->metadata.size())});
       extended->metadata.push_back(metadata);
-      fields.push_back(RowField{"$metadata$" + key, KafkaMetadataType(metadata)});
+      fields.push_back(RowField{MetadataFieldName(key), KafkaMetadataType(metadata)});
     }
     extended->produced_type = DataType::Row(std::move(fields), false);
     return std::unique_ptr<TableSource>(std::make_unique<KafkaSource>(table_, std::move(extended)));
@@ -78,9 +78,10 @@ class KafkaSource final : public TableSource {
   }
 
   Result<std::vector<SourceSplit>> CreateSplits(int parallelism) const override {
-    ASSIGN_OR_RAISE(KafkaHandle client, CreateKafkaClient(RD_KAFKA_CONSUMER, *table_,
-                                                          {{"enable.auto.commit", "false"},
-                                                           {"group.id", GroupForQueries()}}));
+    ASSIGN_OR_RAISE(KafkaHandle client,
+                    CreateKafkaClient(
+                        RD_KAFKA_CONSUMER, *table_,
+                        {{"enable.auto.commit", "false"}, {"group.id", table_->consumer_group()}}));
     ASSIGN_OR_RAISE(std::vector<KafkaPartition> partitions,
                     ListKafkaPartitions(client.get(), *table_));
     std::vector<SourceSplit> splits;
@@ -123,10 +124,6 @@ class KafkaSource final : public TableSource {
     std::vector<RowField> fields;
     for (int index : used) fields.push_back(all[static_cast<size_t>(index)]);
     columns->value_type = DataType::Row(std::move(fields), false);
-  }
-
-  std::string GroupForQueries() const {
-    return table_->group_id.empty() ? "tiangong-" + table_->table_name : table_->group_id;
   }
 
   // The start of a fresh read of `partition` ('scan.startup.mode').

@@ -97,6 +97,12 @@ struct KafkaTable {
   std::chrono::milliseconds buffer_flush_interval{0};
   int sink_parallelism = 0;
 
+  /// The group the table's consumers give the client: 'properties.group.id',
+  /// or without one (nothing is committed then) a name of the table's.
+  std::string consumer_group() const {
+    return group_id.empty() ? "tiangong-" + table_name : group_id;
+  }
+
   /// The topic the sink writes to: the single 'topic'.
   const std::string& sink_topic() const { return topics.front(); }
 };
