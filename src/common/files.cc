@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+
+#include <xxhash.h>
 
 namespace tiangong {
 
@@ -66,13 +69,9 @@ MappedFile::~MappedFile() {
 }
 
 Status WriteFileSynced(const std::string& path, std::string_view bytes) {
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) return Status::IOError("Cannot write '{}': {}", path, std::strerror(errno));
-  }
-  return SyncPath(path, false);
+  ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> writer, SyncedFileWriter::Create(path));
+  RETURN_NOT_OK(writer->Append(bytes));
+  return writer->Close().status();
 }
 
 Status SyncPath(const std::string& path, bool directory) {
@@ -84,23 +83,107 @@ Status SyncPath(const std::string& path, bool directory) {
   return Status::OK();
 }
 
+namespace {
+
+// O_DIRECT writes start at, and are sized in, multiples of this (the largest
+// logical block size of common devices).
+constexpr size_t kDirectAlignment = 4096;
+constexpr size_t kBufferBytes = 1 << 20;
+
+}  // namespace
+
+struct SyncedFileWriter::Buffer {
+  struct Free {
+    void operator()(char* data) const { std::free(data); }
+  };
+  std::unique_ptr<char, Free> data{static_cast<char*>(std::aligned_alloc(kDirectAlignment, kBufferBytes))};
+  size_t filled = 0;
+};
+
+struct SyncedFileWriter::Checksum {
+  struct Free {
+    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
+  };
+  std::unique_ptr<XXH3_state_t, Free> state{XXH3_createState()};
+};
+
 Result<std::unique_ptr<SyncedFileWriter>> SyncedFileWriter::Create(const std::string& path) {
-  std::unique_ptr<SyncedFileWriter> writer(new SyncedFileWriter(path));
-  writer->out_.open(path, std::ios::binary | std::ios::trunc);
-  if (!writer->out_) return Status::IOError("Cannot create '{}': {}", path, std::strerror(errno));
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+  bool direct = true;
+  int fd = ::open(path.c_str(), kFlags | O_DIRECT, 0644);
+  if (fd < 0 && errno == EINVAL) {  // a file system without direct I/O (tmpfs)
+    direct = false;
+    fd = ::open(path.c_str(), kFlags, 0644);
+  }
+  if (fd < 0) return Status::IOError("Cannot create '{}': {}", path, std::strerror(errno));
+  std::unique_ptr<SyncedFileWriter> writer(new SyncedFileWriter(path, fd, direct));
+  if (!writer->buffer_->data || !writer->checksum_->state) {
+    return Status::OutOfMemory("Cannot allocate the buffers to write '{}'", path);
+  }
+  XXH3_64bits_reset(writer->checksum_->state.get());
   return writer;
 }
 
+SyncedFileWriter::SyncedFileWriter(std::string path, int fd, bool direct)
+    : path_(std::move(path)),
+      fd_(fd),
+      direct_(direct),
+      buffer_(std::make_unique<Buffer>()),
+      checksum_(std::make_unique<Checksum>()) {}
+
+SyncedFileWriter::~SyncedFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status SyncedFileWriter::Error(std::string_view what) const {
+  return Status::IOError("Cannot {} '{}': {}", what, path_, std::strerror(errno));
+}
+
 Status SyncedFileWriter::Append(std::string_view bytes) {
-  out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out_) return Status::IOError("Cannot write '{}': {}", path_, std::strerror(errno));
+  XXH3_64bits_update(checksum_->state.get(), bytes.data(), bytes.size());
+  size_ += bytes.size();
+  while (!bytes.empty()) {
+    size_t room = kBufferBytes - buffer_->filled;
+    size_t take = std::min(room, bytes.size());
+    std::memcpy(buffer_->data.get() + buffer_->filled, bytes.data(), take);
+    buffer_->filled += take;
+    bytes.remove_prefix(take);
+    if (buffer_->filled == kBufferBytes) RETURN_NOT_OK(WriteBuffer(kBufferBytes));
+  }
   return Status::OK();
 }
 
-Status SyncedFileWriter::Close() {
-  out_.close();
-  if (!out_) return Status::IOError("Cannot write '{}': {}", path_, std::strerror(errno));
-  return SyncPath(path_, false);
+Status SyncedFileWriter::WriteBuffer(size_t size) {
+  if (direct_ && size % kDirectAlignment != 0) {
+    // The end of the file: not a whole block, so written through the cache.
+    if (::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_DIRECT) != 0) return Error("write");
+    direct_ = false;
+  }
+  const char* data = buffer_->data.get();
+  size_t done = 0;
+  while (done < size) {
+    ssize_t wrote = ::write(fd_, data + done, size - done);
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote < 0 && errno == EINVAL && direct_) {
+      // The file system took O_DIRECT when opening but not for this write.
+      if (::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_DIRECT) != 0) return Error("write");
+      direct_ = false;
+      continue;
+    }
+    if (wrote < 0) return Error("write");
+    done += static_cast<size_t>(wrote);
+  }
+  buffer_->filled = 0;
+  return Status::OK();
+}
+
+Result<FileDigest> SyncedFileWriter::Close() {
+  RETURN_NOT_OK(WriteBuffer(buffer_->filled));
+  if (::fsync(fd_) != 0) return Error("sync");
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return Error("write");
+  return FileDigest{size_, XXH3_64bits_digest(checksum_->state.get())};
 }
 
 Status CreateDirectories(const std::string& path) {

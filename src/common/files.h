@@ -1,6 +1,6 @@
 #pragma once
 
-#include <fstream>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,18 +39,45 @@ class MappedFile {
   size_t size_;
 };
 
-/// Writes a file piece by piece; Close() syncs it to disk. A writer that is
-/// destroyed without Close() leaves an incomplete file.
+/// The size and XXH3 checksum of a file's bytes.
+struct FileDigest {
+  uint64_t size = 0;
+  uint64_t checksum = 0;
+};
+
+/// Writes a file piece by piece, keeping the size and checksum of what it
+/// wrote; Close() syncs it to disk. A writer that is destroyed without Close()
+/// leaves an incomplete file.
+///
+/// Where the file system allows, the file is written past the page cache
+/// (O_DIRECT): the files it is for (checkpoints) are written once and read
+/// only after a failure, and copying them into the page cache would cost as
+/// much CPU time as producing them.
 class SyncedFileWriter {
  public:
   static Result<std::unique_ptr<SyncedFileWriter>> Create(const std::string& path);
+  ~SyncedFileWriter();
+  SyncedFileWriter(const SyncedFileWriter&) = delete;
+  SyncedFileWriter& operator=(const SyncedFileWriter&) = delete;
+
   Status Append(std::string_view bytes);
-  Status Close();
+  /// Writes what is buffered, syncs the file and returns its digest.
+  Result<FileDigest> Close();
 
  private:
-  explicit SyncedFileWriter(std::string path) : path_(std::move(path)) {}
+  struct Buffer;
+  struct Checksum;
+  SyncedFileWriter(std::string path, int fd, bool direct);
+  /// Writes the first `size` bytes of the buffer.
+  Status WriteBuffer(size_t size);
+  Status Error(std::string_view what) const;
+
   std::string path_;
-  std::ofstream out_;
+  int fd_;
+  bool direct_;
+  std::unique_ptr<Buffer> buffer_;
+  std::unique_ptr<Checksum> checksum_;
+  uint64_t size_ = 0;
 };
 
 }  // namespace tiangong

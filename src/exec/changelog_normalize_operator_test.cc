@@ -8,6 +8,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/scratch_directory.h"
 #include "exec/key_groups.h"
 #include "exec/operator_test_util.h"
 #include "types/key_encoder.h"
@@ -22,21 +23,6 @@ constexpr RowKind kI = RowKind::kInsert;
 constexpr RowKind kUB = RowKind::kUpdateBefore;
 constexpr RowKind kUA = RowKind::kUpdateAfter;
 constexpr RowKind kD = RowKind::kDelete;
-
-/// A fresh directory for snapshot files, removed with everything in it.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "normalize-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~ScratchDirectory() { std::filesystem::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // ChangelogNormalize(key=[id]) over (id INT NOT NULL, name STRING, score
 // BIGINT), with the state backend of the test's parameter.
@@ -75,9 +61,9 @@ class Normalize {
     Status status = operator_->SnapshotState(1, &snapshot, &output_);
     EXPECT_TRUE(status.ok()) << status.ToString();
     EXPECT_THAT(output_.Take(), IsEmpty());
-    Result<std::vector<std::string>> files = snapshot.keyed_state->Write(directory, prefix, "");
+    Result<std::vector<SnapshotFile>> files = snapshot.keyed_state->Write(directory, prefix, "");
     EXPECT_TRUE(files.ok()) << files.status().ToString();
-    return files.ok() ? *files : std::vector<std::string>{};
+    return files.ok() ? PathsOf(*files) : std::vector<std::string>{};
   }
   void Restore(const RestoredOperatorState& state) {
     Status status = operator_->RestoreState(state);
@@ -174,14 +160,14 @@ TEST_P(ChangelogNormalizeTest, PassesWatermarksOn) {
 }
 
 TEST_P(ChangelogNormalizeTest, StateSurvivesSnapshotAndRestore) {
-  ScratchDirectory scratch;
+  ScratchDirectory scratch("normalize-test");
   Normalize before(GetParam());
   before.Send(kI, 1, S("a"), N(1));
   before.Send(kI, 2, S("x"), N(2));
   before.Send(kI, 3, S("gone"), N(3));
   before.Tombstone(3);
   RestoredOperatorState state;
-  state.keyed_state_files = before.Snapshot(scratch.path(), "normalize");
+  state.keyed_state_files = before.Snapshot(scratch.path().string(), "normalize");
   // Changes after the snapshot are not in it.
   EXPECT_THAT(before.Send(kUA, 1, S("later"), N(9)), ElementsAre("-U[1, a, 1]", "+U[1, later, 9]"));
 
@@ -197,10 +183,10 @@ TEST_P(ChangelogNormalizeTest, StateSurvivesSnapshotAndRestore) {
 // After a change of parallelism each new instance keeps the keys whose key
 // group it owns, the key being the primary key the exchange hashes.
 TEST_P(ChangelogNormalizeTest, StateSplitsByKeyGroupOnRescale) {
-  ScratchDirectory scratch;
+  ScratchDirectory scratch("normalize-test");
   Normalize before(GetParam());
   for (int64_t id = 1; id <= 8; ++id) before.Send(kI, id, S("v"), N(id));
-  std::vector<std::string> files = before.Snapshot(scratch.path(), "normalize");
+  std::vector<std::string> files = before.Snapshot(scratch.path().string(), "normalize");
 
   std::vector<std::string> deleted;
   for (int subtask = 0; subtask < 2; ++subtask) {

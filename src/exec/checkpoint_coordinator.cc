@@ -303,18 +303,16 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
       instance.values = operator_snapshot.values;
       for (const auto& [name, value] : instance.values) bytes += static_cast<int64_t>(value.size());
       if (!operator_snapshot.keyed_state) continue;
-      ASSIGN_OR_RAISE(std::vector<std::string> paths,
+      ASSIGN_OR_RAISE(std::vector<SnapshotFile> written,
                       operator_snapshot.keyed_state->Write(
                           directory, fmt::format("{}-{}", operator_id, identity.subtask), shared));
-      for (const std::string& path : paths) {
-        // "<file>", or "../shared/<file>" for a file checkpoints share.
-        std::string name = std::filesystem::path(path).lexically_relative(directory).string();
+      for (const SnapshotFile& written_file : written) {
         bool written_before = false;
-        ASSIGN_OR_RAISE(CheckpointFile file,
-                        DescribeFile(directory, name, !shared.empty(), &written_before));
+        ASSIGN_OR_RAISE(CheckpointFile file, DescribeFile(directory, written_file, !shared.empty(),
+                                                          &written_before));
         bytes += static_cast<int64_t>(file.size);
         if (written_before) reused += static_cast<int64_t>(file.size);
-        instance.files.push_back(name);
+        instance.files.push_back(file.path);
         metadata.files.push_back(std::move(file));
       }
     }
@@ -339,17 +337,23 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
 }
 
 Result<CheckpointFile> CheckpointCoordinator::DescribeFile(const std::string& directory,
-                                                           const std::string& name,
+                                                           const SnapshotFile& written,
                                                            bool may_be_shared,
                                                            bool* written_before) {
+  // "<file>", or "../shared/<file>" for a file checkpoints share.
+  std::string name = std::filesystem::path(written.path).lexically_relative(directory).string();
+  auto describe = [&]() -> Result<CheckpointFile> {
+    if (!written.digest) return CheckpointStorage::DescribeFile(directory, name);
+    return CheckpointFile{name, written.digest->size, written.digest->checksum};
+  };
   bool shared = may_be_shared && name.rfind("../", 0) == 0;
-  if (!shared) return CheckpointStorage::DescribeFile(directory, name);
+  if (!shared) return describe();
   // A shared file never changes: its size and checksum are computed once.
   std::string key = std::filesystem::path(name).filename().string();
   auto it = shared_files_.find(key);
   *written_before = it != shared_files_.end();
   if (it == shared_files_.end()) {
-    ASSIGN_OR_RAISE(CheckpointFile file, CheckpointStorage::DescribeFile(directory, name));
+    ASSIGN_OR_RAISE(CheckpointFile file, describe());
     it = shared_files_.emplace(key, std::move(file)).first;
   }
   CheckpointFile file = it->second;

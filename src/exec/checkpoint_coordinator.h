@@ -157,10 +157,11 @@ class CheckpointCoordinator {
   Status Write(const Pending& pending, CompletedCheckpoint* completed);
   Status WriteInto(const std::string& directory, const Pending& pending, bool savepoint,
                    CompletedCheckpoint* completed);
-  /// Size and checksum of a written file, `name` relative to `directory`;
-  /// those of files in the shared directory are remembered, and
-  /// `written_before` says whether an earlier checkpoint had the file.
-  Result<CheckpointFile> DescribeFile(const std::string& directory, const std::string& name,
+  /// A written file as the checkpoint lists it: its path relative to
+  /// `directory`, its size and checksum (read from the file unless its writer
+  /// computed them). Those of files in the shared directory are remembered,
+  /// and `written_before` says whether an earlier checkpoint had the file.
+  Result<CheckpointFile> DescribeFile(const std::string& directory, const SnapshotFile& written,
                                       bool may_be_shared, bool* written_before);
   /// Where the pending checkpoint's files and _metadata go.
   Result<std::string> CreateDirectory(const Pending& pending) const;

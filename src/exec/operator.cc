@@ -105,11 +105,12 @@ Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
 }
 
 Status OperatorChain::SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope,
-                                        std::vector<OperatorSnapshot>* snapshots) {
+                                        bool finished, std::vector<OperatorSnapshot>* snapshots) {
   snapshots->clear();
   snapshots->resize(operators_.size());
   for (size_t i = 0; i < operators_.size(); ++i) {
     (*snapshots)[i].scope = scope;
+    (*snapshots)[i].finished = finished;
     Status status = operators_[i]->SnapshotState(checkpoint_id, &(*snapshots)[i], OutputOf(i));
     if (!status.ok()) {
       return status.WithContext(
@@ -124,13 +125,14 @@ Status OperatorChain::Checkpoint(CheckpointBarrier barrier,
   // Savepoints are whole; checkpoints may build on the ones before.
   RETURN_NOT_OK(SnapshotOperators(
       barrier.id, barrier.savepoint ? SnapshotScope::kWhole : SnapshotScope::kIncremental,
-      snapshots));
+      /*finished=*/false, snapshots));
   return tail_->EmitBarrier(barrier);
 }
 
 Status OperatorChain::SnapshotFinal(std::vector<OperatorSnapshot>* snapshots) {
   // It stands in for the subtask in every later checkpoint and savepoint.
-  return SnapshotOperators(kFinalCheckpointId, SnapshotScope::kWhole, snapshots);
+  return SnapshotOperators(kFinalCheckpointId, SnapshotScope::kWhole, /*finished=*/true,
+                           snapshots);
 }
 
 Status OperatorChain::Restore(const std::vector<const RestoredOperatorState*>& states) {

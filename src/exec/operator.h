@@ -142,7 +142,7 @@ class OperatorChain {
   OperatorMetrics* metrics_;             // not owned; may be null
   TaskMetrics* task_metrics_ = nullptr;  // not owned; from Open
 
-  Status SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope,
+  Status SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope, bool finished,
                            std::vector<OperatorSnapshot>* snapshots);
   /// Where operator i's output goes.
   Output* OutputOf(size_t i);

@@ -22,6 +22,7 @@ const std::vector<std::string>& RestoredOperatorState::Values(const std::string&
 
 Status SnapshotKeyedOperator(KeyedStateBackend* backend, const NamedTimers& timers,
                              const int64_t* watermark, OperatorSnapshot* snapshot) {
+  if (snapshot->finished) return Status::OK();
   if (backend != nullptr) {
     RETURN_NOT_OK(backend->Flush());
     ASSIGN_OR_RAISE(snapshot->keyed_state, backend->Snapshot(snapshot->scope));

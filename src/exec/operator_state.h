@@ -22,6 +22,12 @@ struct OperatorSnapshot {
   /// Set by the chain before SnapshotState: how much the keyed state's
   /// snapshot must be able to write.
   SnapshotScope scope = SnapshotScope::kWhole;
+  /// Set by the chain for the final snapshot of a subtask that processed all
+  /// its input: nothing can reach its keyed state, timers or watermark again
+  /// (every input of it has ended, in this run and in any restored one), so
+  /// they are left out, as Flink leaves out the state of finished operators.
+  /// What sources and sinks save (split positions, committables) is kept.
+  bool finished = false;
   std::unique_ptr<StateSnapshot> keyed_state;
   std::map<std::string, std::string> values;
 };
@@ -53,6 +59,7 @@ using NamedTimers = std::vector<std::pair<std::string, TimerService*>>;
 
 /// The snapshot of an operator whose state is a keyed backend, timer services
 /// and a watermark (each may be absent: null). Flushes the backend first.
+/// Saves nothing for a finished subtask.
 Status SnapshotKeyedOperator(KeyedStateBackend* backend, const NamedTimers& timers,
                              const int64_t* watermark, OperatorSnapshot* snapshot);
 

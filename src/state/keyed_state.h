@@ -3,10 +3,12 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/files.h"
 #include "common/result.h"
 
 namespace tiangong {
@@ -71,6 +73,21 @@ struct StateTableOptions {
   std::function<int64_t()> clock;
 };
 
+/// A file a snapshot wrote: its path, and its size and checksum when the
+/// writer computed them as it wrote (else the checkpoint reads the file to
+/// compute them).
+struct SnapshotFile {
+  std::string path;
+  std::optional<FileDigest> digest;
+};
+
+/// The paths of `files` (what KeyedStateBackend::Restore takes).
+inline std::vector<std::string> PathsOf(const std::vector<SnapshotFile>& files) {
+  std::vector<std::string> paths;
+  for (const SnapshotFile& file : files) paths.push_back(file.path);
+  return paths;
+}
+
 /// A consistent image of a backend's state at one moment (a checkpoint
 /// barrier), taken by KeyedStateBackend::Snapshot on the operator's thread.
 /// Write() stores it and may run on another thread while the operator goes on
@@ -79,17 +96,16 @@ class StateSnapshot {
  public:
   virtual ~StateSnapshot() = default;
   /// Writes the image into `directory` as files whose names start with
-  /// `prefix`, syncs them, and returns their paths. With a `shared_directory`
+  /// `prefix`, syncs them, and returns them. With a `shared_directory`
   /// (checkpoints), a backend may put files there that later snapshots of the
   /// same state reuse instead of writing them again (incremental
   /// checkpoints); without (savepoints), the files stand on their own.
-  virtual Result<std::vector<std::string>> Write(const std::string& directory,
-                                                 const std::string& prefix,
-                                                 const std::string& shared_directory) = 0;
+  virtual Result<std::vector<SnapshotFile>> Write(const std::string& directory,
+                                                  const std::string& prefix,
+                                                  const std::string& shared_directory) = 0;
 };
 
-/// What a snapshot must be able to write: everything (savepoints, and the
-/// final snapshot of a subtask, which may stand in for a later savepoint), or
+/// What a snapshot must be able to write: everything (savepoints), or
 /// only what an incremental checkpoint needs (the backend may leave out what
 /// earlier checkpoints of the same chain hold).
 enum class SnapshotScope { kWhole, kIncremental };

@@ -1,11 +1,10 @@
 // The 'hashmap' state backend: every value is a live C++ object in a hash map,
 // so Find/Insert are hash lookups and Flush does nothing.
 //
-// Snapshots are asynchronous and copy-on-write: at the barrier a snapshot
-// takes a reference to every value (no copying of values, no serialization);
-// the checkpoint's writer thread serializes them later. Until it has, the
-// table copies a value the snapshot references before handing it out for
-// changing, so the snapshot sees each value as it was at the barrier.
+// Snapshots are asynchronous: at the barrier a snapshot lists the entries
+// where they live (state/frozen_table.h); the checkpoint's writer thread
+// serializes them later, and the table keeps an entry as it was (serialized)
+// only when the operator changes it before the writer got to it.
 //
 // A restore is lazy: restored entries stay in the memory-mapped snapshot
 // files, indexed by RestoredEntries, until first used; then they move into
@@ -16,7 +15,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -25,6 +23,7 @@
 
 #include "common/files.h"
 #include "common/random.h"
+#include "state/frozen_table.h"
 #include "state/keyed_state.h"
 #include "state/restored_entries.h"
 #include "state/state_snapshot.h"
@@ -52,7 +51,7 @@ constexpr uint64_t kMaxDeltaToBase = 2;
 struct Chain {
   std::mutex mutex;
   std::string id;                  // names the chain's files
-  std::vector<std::string> files;  // GUARDED_BY(mutex)
+  std::vector<SnapshotFile> files;  // GUARDED_BY(mutex)
   uint64_t base_bytes = 0;         // GUARDED_BY(mutex)
   uint64_t delta_bytes = 0;        // GUARDED_BY(mutex)
   /// The snapshot the chain's last file holds (0: none written yet).
@@ -65,106 +64,66 @@ struct Chain {
   }
 };
 
-// A table's entries as they were at a snapshot: a value, or the serialized
-// bytes of one not decoded since a restore (in one of `images`); `changed` is
-// the snapshot after which the entry last changed.
-struct FrozenEntry {
-  std::string key;
-  int64_t remaining_ttl_millis;
-  std::shared_ptr<const StateValue> value;
-  std::string_view serialized;
-  int64_t changed;
-};
-struct FrozenTable {
-  std::string name;
-  std::vector<FrozenEntry> entries;
-  /// Keys erased since the chain's last written snapshot.
-  std::vector<std::string> erased;
-  std::vector<std::shared_ptr<const MappedFile>> images;
-};
-
-// Serializes the frozen values on the checkpoint's writer thread (the table
-// copies a value before changing it while a snapshot references it).
-// With a shared directory it extends the chain: a delta when the chain has a
-// base and is short, else a new base; without, a file of everything.
+// Writes the frozen tables on the checkpoint's writer thread. With a shared
+// directory it extends the chain: a delta when the tables hold only the
+// entries changed since the chain's last file, else a new base; without, a
+// file of everything.
 class MemoryStateSnapshot final : public StateSnapshot {
  public:
   /// `changes_after` >= 0: the tables hold only the entries changed since
   /// that snapshot of the chain (an incremental snapshot frozen as a delta).
-  MemoryStateSnapshot(std::vector<FrozenTable> tables, int64_t sequence,
+  MemoryStateSnapshot(std::vector<std::shared_ptr<FrozenTable>> tables, int64_t sequence,
                       std::shared_ptr<Chain> chain, int64_t changes_after)
       : tables_(std::move(tables)),
         sequence_(sequence),
         chain_(std::move(chain)),
         changes_after_(changes_after) {}
+  ~MemoryStateSnapshot() override {
+    for (const auto& table : tables_) table->MarkDone();
+  }
 
-  Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
-                                         const std::string& shared_directory) override {
+  Result<std::vector<SnapshotFile>> Write(const std::string& directory, const std::string& prefix,
+                                          const std::string& shared_directory) override {
+    if (written_) return Status::Internal("a snapshot of the hashmap backend is written once");
+    written_ = true;
+    bool delta = changes_after_ >= 0;
     if (shared_directory.empty()) {
-      if (changes_after_ >= 0) {
-        return Status::Internal("an incremental snapshot cannot be written whole");
-      }
+      if (delta) return Status::Internal("an incremental snapshot cannot be written whole");
       std::string path = directory + "/" + prefix + ".state";
-      RETURN_NOT_OK(WriteFile(path, /*after=*/-1));
-      return std::vector<std::string>{path};
+      ASSIGN_OR_RAISE(FileDigest digest, WriteFile(path, /*delta=*/false));
+      return std::vector<SnapshotFile>{SnapshotFile{path, digest}};
     }
-    // The final snapshot of a subtask whose input ended stands in for it in
-    // every later checkpoint: its files are written once.
-    if (written_) return *written_;
     std::lock_guard<std::mutex> lock(chain_->mutex);
-    bool delta = changes_after_ >= 0 || chain_->ExtendsWithDelta();
-    if (changes_after_ >= 0 && chain_->last_written != changes_after_) {
+    if (delta && chain_->last_written != changes_after_) {
       return Status::Internal("the state's checkpoint chain moved on since snapshot {}", sequence_);
     }
     std::string path =
         fmt::format("{}/{}-{}{}", shared_directory, chain_->id, sequence_, kChainSuffix);
-    RETURN_NOT_OK(WriteFile(path, delta ? chain_->last_written.load() : -1));
-    std::error_code error;
-    uint64_t size = std::filesystem::file_size(path, error);
+    ASSIGN_OR_RAISE(FileDigest digest, WriteFile(path, delta));
     if (delta) {
-      chain_->files.push_back(path);
-      chain_->delta_bytes += size;
+      chain_->files.push_back(SnapshotFile{path, digest});
+      chain_->delta_bytes += digest.size;
     } else {
-      chain_->files = {path};
-      chain_->base_bytes = size;
+      chain_->files = {SnapshotFile{path, digest}};
+      chain_->base_bytes = digest.size;
       chain_->delta_bytes = 0;
     }
     chain_->last_written = sequence_;
-    written_ = chain_->files;
     return chain_->files;
   }
 
  private:
-  // Everything (`after` < 0), or what changed after snapshot `after` and the
-  // keys erased since.
-  Status WriteFile(const std::string& path, int64_t after) {
+  Result<FileDigest> WriteFile(const std::string& path, bool delta) {
     ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
-    std::string bytes;
-    for (FrozenTable& table : tables_) {
-      RETURN_NOT_OK(file->BeginTable(table.name));
-      if (after >= 0) {
-        for (const std::string& key : table.erased) RETURN_NOT_OK(file->AddErased(key));
-      }
-      for (FrozenEntry& entry : table.entries) {
-        if (after >= 0 && entry.changed <= after) continue;
-        std::string_view value = entry.serialized;
-        if (entry.value) {
-          bytes.clear();
-          entry.value->Serialize(&bytes);
-          value = bytes;
-        }
-        RETURN_NOT_OK(file->Add(entry.key, entry.remaining_ttl_millis, value));
-      }
-    }
+    for (const auto& table : tables_) RETURN_NOT_OK(table->WriteTo(file.get(), delta));
     return file->Close();
   }
 
-  // Kept until the snapshot goes (a savepoint may still need everything).
-  std::vector<FrozenTable> tables_;
+  std::vector<std::shared_ptr<FrozenTable>> tables_;
   int64_t sequence_;
   std::shared_ptr<Chain> chain_;
   int64_t changes_after_;
-  std::optional<std::vector<std::string>> written_;
+  bool written_ = false;
 };
 
 class MemoryStateTable final : public StateTable {
@@ -172,6 +131,9 @@ class MemoryStateTable final : public StateTable {
   MemoryStateTable(StateDecoder decoder, StateTableOptions options)
       : decoder_(std::move(decoder)), options_(std::move(options)) {
     if (!options_.clock) options_.clock = NowMillis;
+  }
+  ~MemoryStateTable() override {
+    if (pending_ && !pending_->done()) pending_->Abandon();
   }
 
   Result<StateValue*> Find(std::string_view key) override {
@@ -182,17 +144,19 @@ class MemoryStateTable final : public StateTable {
       EraseEntry(it);
       return static_cast<StateValue*>(nullptr);
     }
-    return Writable(it->first, &it->second);
+    return Writable(&*it);
   }
 
   Result<StateValue*> Insert(std::string_view key, std::unique_ptr<StateValue> value) override {
     DropRestored(key);
-    Entry& entry = entries_[std::string(key)];
+    auto [it, inserted] = entries_.try_emplace(std::string(key));
+    Entry& entry = it->second;
+    if (!inserted) KeepFrozen(&entry);
     Release(&entry);
     StateValue* raw = value.get();
     entry.value = std::move(value);
     entry.written_at = ttl() ? options_.clock() : 0;
-    NoteChanged(key, &entry);
+    NoteChanged(&*it);
     return raw;
   }
 
@@ -210,6 +174,7 @@ class MemoryStateTable final : public StateTable {
   }
 
   Status Flush() override {
+    if (pending_ && pending_->done()) pending_.reset();
     // Expired entries are cleaned up incrementally: a slice of the table per flush.
     if (ttl() && !entries_.empty()) CleanUpSome();
     return Status::OK();
@@ -218,57 +183,62 @@ class MemoryStateTable final : public StateTable {
   Status ForEach(
       const std::function<Status(std::string_view key, StateValue& value)>& visit) override {
     for (const RestoredEntries::Entry& restored : restored_.TakeAll()) AdoptEntry(restored);
-    for (auto& [key, entry] : entries_) {
-      if (Expired(entry)) continue;
-      ASSIGN_OR_RAISE(StateValue * value, Writable(key, &entry));
-      RETURN_NOT_OK(visit(key, *value));
+    for (Node& node : entries_) {
+      if (Expired(node.second)) continue;
+      ASSIGN_OR_RAISE(StateValue * value, Writable(&node));
+      RETURN_NOT_OK(visit(node.first, *value));
     }
     return Status::OK();
   }
 
   size_t size() const override { return entries_.size() + restored_.size(); }
 
-  /// References the live entries, with the time they have left to live: all
-  /// of them (`changes_after` < 0), or those changed since that snapshot of
-  /// the chain. Also the keys erased since the chain's snapshot
-  /// `last_written`. Changes from now on belong to the snapshot after
+  /// Lists the live entries, with the time they have left to live, in a
+  /// frozen table: all of them (`changes_after` < 0), or those changed since
+  /// that snapshot of the chain. Also the keys erased since the chain's
+  /// snapshot `last_written`. Changes from now on belong to the snapshot after
   /// `sequence`.
-  FrozenTable Freeze(std::string name, int64_t sequence, int64_t last_written,
-                     int64_t changes_after) {
-    FrozenTable frozen{std::move(name), {}, {}, {}};
+  std::shared_ptr<FrozenTable> Freeze(std::string name, int64_t sequence, int64_t last_written,
+                                      int64_t changes_after) {
+    // A snapshot not written by now never will be (one is written at a time).
+    if (pending_ && !pending_->done()) pending_->Abandon();
+    pending_.reset();
+    ++generation_;
     std::erase_if(erased_, [&](const auto& erased) { return erased.second <= last_written; });
-    std::erase_if(changed_, [&](const auto& changed) { return changed.first <= last_written; });
-    for (const auto& [key, epoch] : erased_) frozen.erased.push_back(key);
+    ForgetChangesUpTo(last_written);
     tracking_ = true;
     int64_t now = ttl() ? options_.clock() : 0;
-    auto freeze = [&](const std::string& key, const Entry& entry) {
+    auto remaining_ttl = [&](int64_t written_at) {
+      return ttl() ? RemainingTtl(now, options_.ttl.count(), written_at) : -1;
+    };
+    std::shared_ptr<FrozenTable> frozen;
+    auto freeze = [&](Node* node) {
+      Entry& entry = node->second;
       if (Expired(entry)) return;
-      frozen.entries.push_back(
-          FrozenEntry{key, ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                      entry.value, entry.serialized, entry.changed});
+      entry.frozen_index = frozen->Add(node->first, remaining_ttl(entry.written_at),
+                                       entry.value.get(), entry.serialized);
+      entry.frozen_generation = generation_;
     };
     if (changes_after >= 0) {
-      // Each changed key once: under the epoch it last changed in.
-      for (const auto& [epoch, key] : changed_) {
-        auto it = entries_.find(key);
-        if (it != entries_.end() && it->second.changed == epoch) freeze(it->first, it->second);
+      // Each changed key is listed once, under the epoch it last changed in.
+      frozen = std::make_shared<FrozenTable>(std::move(name), changed_.size());
+      for (const auto& [epoch, node] : changed_) {
+        if (node != nullptr) freeze(node);
       }
-      epoch_ = sequence + 1;
-      return frozen;
+      for (const auto& [key, epoch] : erased_) frozen->erased().push_back(key);
+    } else {
+      frozen = std::make_shared<FrozenTable>(std::move(name), entries_.size() + restored_.size());
+      for (Node& node : entries_) freeze(&node);
+      restored_.ForEach([&](const RestoredEntries::Entry& entry) {
+        if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
+        frozen->Add(entry.key, remaining_ttl(entry.written_at), nullptr, entry.value);
+      });
     }
-    frozen.entries.reserve(entries_.size() + restored_.size());
-    for (const auto& [key, entry] : entries_) freeze(key, entry);
-    restored_.ForEach([&](const RestoredEntries::Entry& entry) {
-      if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
-      frozen.entries.push_back(
-          FrozenEntry{std::string(entry.key),
-                      ttl() ? RemainingTtl(now, options_.ttl.count(), entry.written_at) : -1,
-                      nullptr, entry.value, 0});
-    });
     for (const Image& image : images_) {
-      if (image.bytes) frozen.images.push_back(image.bytes);
+      if (image.bytes) frozen->images().push_back(image.bytes);
     }
     epoch_ = sequence + 1;
+    pending_ = frozen;
     return frozen;
   }
 
@@ -315,13 +285,18 @@ class MemoryStateTable final : public StateTable {
 
  private:
   static constexpr uint32_t kNoImage = UINT32_MAX;
+  static constexpr uint32_t kNotListed = UINT32_MAX;
 
   struct Entry {
-    // Shared with snapshots that have not written it yet. Null while the
-    // entry is still serialized in images_[image].
-    std::shared_ptr<StateValue> value;
+    // Null while the entry is still serialized in images_[image].
+    std::unique_ptr<StateValue> value;
     std::string_view serialized;
     uint32_t image = kNoImage;
+    /// Its index in pending_ when frozen_generation is generation_.
+    uint32_t frozen_index = 0;
+    uint32_t frozen_generation = 0;
+    /// Its place in changed_ (kNotListed: none).
+    uint32_t changed_slot = kNotListed;
     int64_t written_at = 0;
     /// The snapshot after which it last changed (incremental checkpoints).
     int64_t changed = 0;
@@ -337,6 +312,8 @@ class MemoryStateTable final : public StateTable {
     size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
   };
   using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  // A map node: its address stays while the key is in the map.
+  using Node = Entries::value_type;
 
   // Lets go of the entry's serialized bytes, and of their file once no entry
   // needs it.
@@ -379,39 +356,69 @@ class MemoryStateTable final : public StateTable {
   void NoteErased(std::string_view key) {
     if (tracking_) erased_.emplace_back(std::string(key), epoch_);
   }
-  // The entry changes in this epoch; the first change lists its key.
-  void NoteChanged(std::string_view key, Entry* entry) {
-    if (entry->changed == epoch_) return;
-    entry->changed = epoch_;
-    if (tracking_) changed_.emplace_back(epoch_, std::string(key));
+  // The entry changes in this epoch; the first change lists it.
+  void NoteChanged(Node* node) {
+    Entry& entry = node->second;
+    if (entry.changed == epoch_) return;
+    entry.changed = epoch_;
+    if (!tracking_) return;
+    Unlist(&entry);
+    entry.changed_slot = static_cast<uint32_t>(changed_.size());
+    changed_.emplace_back(epoch_, node);
+  }
+  void Unlist(Entry* entry) {
+    if (entry->changed_slot == kNotListed) return;
+    changed_[entry->changed_slot].second = nullptr;
+    entry->changed_slot = kNotListed;
+  }
+  // Drops the listings of changes up to snapshot `last_written` (the chain
+  // has them).
+  void ForgetChangesUpTo(int64_t last_written) {
+    size_t kept = 0;
+    for (const auto& [epoch, node] : changed_) {
+      if (node == nullptr) continue;
+      if (epoch <= last_written) {
+        node->second.changed_slot = kNotListed;
+        continue;
+      }
+      node->second.changed_slot = static_cast<uint32_t>(kept);
+      changed_[kept++] = {epoch, node};
+    }
+    changed_.resize(kept);
+  }
+
+  // The entry is about to change or go: the snapshot being written keeps it
+  // as it was.
+  void KeepFrozen(Entry* entry) {
+    if (!pending_ || entry->frozen_generation != generation_) return;
+    entry->frozen_generation = 0;
+    if (pending_->done()) {
+      pending_.reset();
+      return;
+    }
+    pending_->Take(entry->frozen_index);
   }
 
   void EraseEntry(Entries::iterator it) {
     NoteErased(it->first);
+    KeepFrozen(&it->second);
+    Unlist(&it->second);
     Release(&it->second);
     entries_.erase(it);
   }
 
-  // The entry's value, decoded on first use after a restore, and copied first
-  // when a snapshot still references it.
-  Result<StateValue*> Writable(std::string_view key, Entry* entry) {
+  // The entry's value for changing: decoded on first use after a restore.
+  Result<StateValue*> Writable(Node* node) {
+    Entry& entry = node->second;
+    KeepFrozen(&entry);
     // Handed out for changing: the next delta has it.
-    NoteChanged(key, entry);
-    if (!entry->value) {
-      ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(entry->serialized));
-      entry->value = std::move(value);
-      Release(entry);
-    } else if (entry->value.use_count() > 1) {
-      std::string bytes;
-      entry->value->Serialize(&bytes);
-      ASSIGN_OR_RAISE(std::unique_ptr<StateValue> copy, decoder_(bytes));
-      entry->value = std::move(copy);
-    } else {
-      // The snapshot's reads of the value happen before it dropped its
-      // reference, which this pairs with.
-      std::atomic_thread_fence(std::memory_order_acquire);
+    NoteChanged(node);
+    if (!entry.value) {
+      ASSIGN_OR_RAISE(std::unique_ptr<StateValue> value, decoder_(entry.serialized));
+      entry.value = std::move(value);
+      Release(&entry);
     }
-    return entry->value.get();
+    return entry.value.get();
   }
 
   bool ttl() const { return options_.ttl.count() > 0; }
@@ -439,12 +446,17 @@ class MemoryStateTable final : public StateTable {
   Entries entries_;
   std::vector<Image> images_;
   RestoredEntries restored_;
-  /// Changes are stamped with epoch_. From the first snapshot on, the keys
-  /// changed and erased in each epoch are listed until the chain has written
-  /// a file past it, so that a delta needs no pass over the whole table.
+  /// The table of the newest snapshot while its writer may still need the
+  /// entries listed in it (those whose frozen_generation is generation_).
+  std::shared_ptr<FrozenTable> pending_;
+  uint32_t generation_ = 0;
+  /// Changes are stamped with epoch_. From the first snapshot on, the entries
+  /// changed and keys erased in each epoch are listed until the chain has
+  /// written a file past it, so that a delta needs no pass over the whole
+  /// table. An entry is listed once, under its latest epoch.
   int64_t epoch_ = 1;
   bool tracking_ = false;
-  std::vector<std::pair<int64_t, std::string>> changed_;
+  std::vector<std::pair<int64_t, Node*>> changed_;
   std::vector<std::pair<std::string, int64_t>> erased_;
   /// Restored entries go into restored_ in batches of kRestoreBatch.
   static constexpr size_t kRestoreBatch = 256;
@@ -477,7 +489,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
       std::lock_guard<std::mutex> lock(chain_->mutex);
       if (chain_->ExtendsWithDelta()) changes_after = last_written;
     }
-    std::vector<FrozenTable> frozen;
+    std::vector<std::shared_ptr<FrozenTable>> frozen;
     for (const auto& [name, table] : tables_) {
       frozen.push_back(table->Freeze(name, sequence, last_written, changes_after));
     }

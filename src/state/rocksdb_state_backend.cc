@@ -131,11 +131,15 @@ class RocksDbStateSnapshot final : public StateSnapshot {
     std::filesystem::remove_all(checkpoint_, ignored);
   }
 
-  Result<std::vector<std::string>> Write(const std::string& directory, const std::string& prefix,
-                                         const std::string& shared_directory) override {
+  Result<std::vector<SnapshotFile>> Write(const std::string& directory, const std::string& prefix,
+                                          const std::string& shared_directory) override {
     if (!shared_directory.empty()) {
-      return WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory, prefix,
-                                        shared_directory);
+      ASSIGN_OR_RAISE(std::vector<std::string> paths,
+                      WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory,
+                                                 prefix, shared_directory));
+      std::vector<SnapshotFile> files;
+      for (std::string& path : paths) files.push_back(SnapshotFile{std::move(path), std::nullopt});
+      return files;
     }
     std::string path = directory + "/" + prefix + ".state";
     ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
@@ -150,8 +154,8 @@ class RocksDbStateSnapshot final : public StateSnapshot {
                                  }
                                  return file->Add(key, remaining, payload);
                                }));
-    RETURN_NOT_OK(file->Close());
-    return std::vector<std::string>{path};
+    ASSIGN_OR_RAISE(FileDigest digest, file->Close());
+    return std::vector<SnapshotFile>{SnapshotFile{path, digest}};
   }
 
  private:

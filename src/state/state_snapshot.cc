@@ -53,7 +53,7 @@ Status StateSnapshotWriter::AddErased(std::string_view key) {
   return MaybeFlush();
 }
 
-Status StateSnapshotWriter::Close() {
+Result<FileDigest> StateSnapshotWriter::Close() {
   ByteWriter(&bytes_).Fixed<uint8_t>(kEnd);
   RETURN_NOT_OK(file_->Append(bytes_));
   bytes_.clear();

@@ -39,8 +39,8 @@ class StateSnapshotWriter {
   Status Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
   /// The key was erased since the file this one follows.
   Status AddErased(std::string_view key);
-  /// Ends the file and syncs it.
-  Status Close();
+  /// Ends the file, syncs it and returns its digest.
+  Result<FileDigest> Close();
 
  private:
   explicit StateSnapshotWriter(std::unique_ptr<SyncedFileWriter> file);
