@@ -140,7 +140,6 @@ Status SyncedFileWriter::Error(std::string_view what) const {
 }
 
 Status SyncedFileWriter::Append(std::string_view bytes) {
-  XXH3_64bits_update(checksum_->state.get(), bytes.data(), bytes.size());
   size_ += bytes.size();
   while (!bytes.empty()) {
     size_t room = kBufferBytes - buffer_->filled;
@@ -160,6 +159,7 @@ Status SyncedFileWriter::WriteBuffer(size_t size) {
     direct_ = false;
   }
   const char* data = buffer_->data.get();
+  XXH3_64bits_update(checksum_->state.get(), data, size);
   size_t done = 0;
   while (done < size) {
     ssize_t wrote = ::write(fd_, data + done, size - done);

@@ -1,5 +1,8 @@
 #include "exec/join_operator.h"
 
+#include <cstring>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "common/byte_io.h"
@@ -9,61 +12,129 @@
 #include "types/vector_builder.h"
 
 namespace tiangong {
-// A row of a side: its bytes (row_codec), how many times it is there, and for
-// an outer side how many rows of the other side it matches.
+namespace {
+
+// A record's fixed-width header: its row's size, then count, associations
+// and expiry (see Rows).
+constexpr size_t kRowSizeAt = 0;
+constexpr size_t kCountAt = 4;
+constexpr size_t kAssociationsAt = 12;
+constexpr size_t kExpiryAt = 20;
+constexpr size_t kRecordHeader = 28;
+
+template <typename T>
+T Load(const char* at) {
+  T value;
+  std::memcpy(&value, at, sizeof(T));
+  return value;
+}
+
+template <typename T>
+void Store(char* at, T value) {
+  std::memcpy(at, &value, sizeof(T));
+}
+
+}  // namespace
+
+// A record of a Rows buffer, read and updated in place; valid while the Rows
+// does not change size.
 struct JoinOperator::Record {
-  std::string row;
-  int64_t count = 0;
-  int64_t associations = 0;
+  char* at;
+
+  std::string_view row() const { return {at + kRecordHeader, Load<uint32_t>(at + kRowSizeAt)}; }
+  size_t size() const { return kRecordHeader + Load<uint32_t>(at + kRowSizeAt); }
+  /// How many times the row is there.
+  int64_t count() const { return Load<int64_t>(at + kCountAt); }
+  void set_count(int64_t count) { Store(at + kCountAt, count); }
+  /// For an outer side: how many rows of the other side it matches.
+  int64_t associations() const { return Load<int64_t>(at + kAssociationsAt); }
+  void set_associations(int64_t associations) { Store(at + kAssociationsAt, associations); }
   /// Interval and window joins: when the row can meet no more rows.
-  int64_t expiry = 0;
+  int64_t expiry() const { return Load<int64_t>(at + kExpiryAt); }
 };
 
-// The rows of one key of one side.
+// The rows of one key of one side, record after record in one buffer: a
+// record is its header (the row's size, its count, associations and expiry)
+// and the row's bytes (row_codec). One allocation per key, and a snapshot or
+// a RocksDB write copies the buffer as it is.
 class JoinOperator::Rows final : public StateValue {
  public:
-  void Serialize(std::string* out) const override {
-    ByteWriter writer(out);
-    writer.Varint(records.size());
-    for (const Record& record : records) {
-      writer.String(record.row);
-      writer.Varint(static_cast<uint64_t>(record.count));
-      writer.Varint(static_cast<uint64_t>(record.associations));
-      writer.Fixed<int64_t>(record.expiry);
+  class Iterator {
+   public:
+    explicit Iterator(char* at) : at_(at) {}
+    Record operator*() const { return Record{at_}; }
+    Iterator& operator++() {
+      at_ += Record{at_}.size();
+      return *this;
     }
-  }
+    bool operator!=(const Iterator& other) const { return at_ != other.at_; }
+
+   private:
+    char* at_;
+  };
+
+  void Serialize(std::string* out) const override { out->append(data_); }
 
   static Result<std::unique_ptr<StateValue>> Decode(std::string_view bytes) {
-    auto rows = std::make_unique<Rows>();
-    ByteReader reader(bytes);
-    uint64_t size = reader.Varint();
-    for (uint64_t i = 0; i < size && reader.ok(); ++i) {
-      Record record;
-      record.row = std::string(reader.String());
-      record.count = static_cast<int64_t>(reader.Varint());
-      record.associations = static_cast<int64_t>(reader.Varint());
-      record.expiry = reader.Fixed<int64_t>();
-      rows->records.push_back(std::move(record));
+    for (size_t at = 0; at < bytes.size();) {
+      if (bytes.size() - at < kRecordHeader ||
+          bytes.size() - at - kRecordHeader < Load<uint32_t>(bytes.data() + at + kRowSizeAt)) {
+        return Status::DataError("corrupt join state: a record runs past the end of its key's rows");
+      }
+      at += kRecordHeader + Load<uint32_t>(bytes.data() + at + kRowSizeAt);
     }
-    if (!reader.ok()) return Status::DataError("corrupt join state");
+    auto rows = std::make_unique<Rows>();
+    rows->data_ = bytes;
     return std::unique_ptr<StateValue>(std::move(rows));
   }
 
-  /// The record holding `row`, searched from the newest; nullptr if none.
-  Record* Find(std::string_view row) {
-    for (size_t i = records.size(); i-- > 0;) {
-      if (records[i].row == row) return &records[i];
+  Iterator begin() { return Iterator(data_.data()); }
+  Iterator end() { return Iterator(data_.data() + data_.size()); }
+  Iterator begin() const { return Iterator(const_cast<char*>(data_.data())); }
+  Iterator end() const { return Iterator(const_cast<char*>(data_.data() + data_.size())); }
+  bool empty() const { return data_.empty(); }
+
+  void Append(std::string_view row, int64_t count, int64_t associations, int64_t expiry) {
+    char header[kRecordHeader];
+    Store(header + kRowSizeAt, static_cast<uint32_t>(row.size()));
+    Store(header + kCountAt, count);
+    Store(header + kAssociationsAt, associations);
+    Store(header + kExpiryAt, expiry);
+    data_.append(header, kRecordHeader);
+    data_.append(row);
+  }
+  /// Appends a copy of `record` (of another Rows).
+  void Append(Record record) { data_.append(record.at, record.size()); }
+
+  /// The newest record holding `row`, if any.
+  std::optional<Record> Find(std::string_view row) {
+    std::optional<Record> newest;
+    for (Record record : *this) {
+      if (record.row() == row) newest = record;
     }
-    return nullptr;
+    return newest;
   }
 
-  void Remove(Record* record) {
-    size_t index = record - records.data();
-    if (index + 1 != records.size()) records[index] = std::move(records.back());
-    records.pop_back();
+  void Remove(Record record) { data_.erase(record.at - data_.data(), record.size()); }
+
+  /// Removes the records for which `remove(record)` is true, in one pass.
+  template <typename Remove>
+  void RemoveIf(Remove remove) {
+    size_t kept = 0;
+    for (size_t at = 0; at < data_.size();) {
+      Record record{data_.data() + at};
+      size_t size = record.size();
+      if (!remove(record)) {
+        if (kept != at) std::memmove(data_.data() + kept, record.at, size);
+        kept += size;
+      }
+      at += size;
+    }
+    data_.resize(kept);
   }
 
-  std::vector<Record> records;
+ private:
+  std::string data_;
 };
 
 struct JoinOperator::Side {
@@ -146,7 +217,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
   std::vector<std::string> keys(num_rows);
   std::vector<uint8_t> has_key(num_rows, 0);
   std::vector<uint32_t> candidate_row;
-  std::vector<Record*> candidate_record;
+  std::vector<Record> candidate_record;
   std::vector<uint32_t> first_candidate(num_rows + 1, 0);
   std::vector<VectorBuilder> other_builders;
   for (const DataType& type : other.types) other_builders.emplace_back(type);
@@ -157,10 +228,10 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     EncodeKey(batch.columns(), self.keys, i, &keys[i]);
     ASSIGN_OR_RAISE(StateValue * found, other.table->Find(keys[i]));
     if (found == nullptr) continue;
-    for (Record& record : static_cast<Rows*>(found)->records) {
+    for (Record record : *static_cast<Rows*>(found)) {
       candidate_row.push_back(static_cast<uint32_t>(i));
-      candidate_record.push_back(&record);
-      ByteReader reader(record.row);
+      candidate_record.push_back(record);
+      ByteReader reader(record.row());
       RETURN_NOT_OK(ReadRow(&reader, &other_builders));
     }
   }
@@ -209,7 +280,7 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     auto row = static_cast<int32_t>(i);
     int64_t matches = 0;
     for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
-      if (matched[c]) matches += candidate_record[c]->count;
+      if (matched[c]) matches += candidate_record[c].count();
     }
     if (has_key[i]) {
       row_bytes.clear();
@@ -229,17 +300,21 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
           ASSIGN_OR_RAISE(found, self.table->Insert(keys[i], std::make_unique<Rows>()));
         }
         // Inserts append: equal rows may have several records, each counted.
-        static_cast<Rows*>(found)->records.push_back({row_bytes, 1, matches, expiry});
+        static_cast<Rows*>(found)->Append(row_bytes, 1, matches, expiry);
         self.table->MarkChanged(keys[i]);
       } else if (!keep && matches == 0 && self.outer) {
         emit(RowKind::kInsert, row, -1, 1);  // expired unmatched: padded right away
         continue;
       } else if (!accumulate && found != nullptr) {
         auto* rows = static_cast<Rows*>(found);
-        if (Record* record = rows->Find(row_bytes)) {
-          if (--record->count <= 0) rows->Remove(record);
+        if (std::optional<Record> record = rows->Find(row_bytes)) {
+          if (record->count() <= 1) {
+            rows->Remove(*record);
+          } else {
+            record->set_count(record->count() - 1);
+          }
         }
-        if (rows->records.empty()) {
+        if (rows->empty()) {
           RETURN_NOT_OK(self.table->Erase(keys[i]));
         } else {
           self.table->MarkChanged(keys[i]);
@@ -256,17 +331,17 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
       if (other.outer) {
         for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
           if (!matched[c]) continue;
-          Record& record = *candidate_record[c];
-          if (record.associations == 0 && !defer_padding_) {
-            emit(RowKind::kDelete, -1, static_cast<int32_t>(c), record.count);
+          Record record = candidate_record[c];
+          if (record.associations() == 0 && !defer_padding_) {
+            emit(RowKind::kDelete, -1, static_cast<int32_t>(c), record.count());
           }
-          ++record.associations;
+          record.set_associations(record.associations() + 1);
         }
         other.table->MarkChanged(keys[i]);
       }
       RowKind out = self.outer || other.outer ? RowKind::kInsert : kind;
       for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
-        if (matched[c]) emit(out, row, static_cast<int32_t>(c), candidate_record[c]->count);
+        if (matched[c]) emit(out, row, static_cast<int32_t>(c), candidate_record[c].count());
       }
       continue;
     }
@@ -276,16 +351,16 @@ Status JoinOperator::ProcessInputBatch(int input, Batch batch, Output* output) {
     }
     RowKind out = self.outer ? RowKind::kDelete : kind;
     for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
-      if (matched[c]) emit(out, row, static_cast<int32_t>(c), candidate_record[c]->count);
+      if (matched[c]) emit(out, row, static_cast<int32_t>(c), candidate_record[c].count());
     }
     if (other.outer) {
       for (uint32_t c = first_candidate[i]; c < first_candidate[i + 1]; ++c) {
         if (!matched[c]) continue;
-        Record& record = *candidate_record[c];
-        if (record.associations == 1) {
-          emit(RowKind::kInsert, -1, static_cast<int32_t>(c), record.count);
+        Record record = candidate_record[c];
+        if (record.associations() == 1) {
+          emit(RowKind::kInsert, -1, static_cast<int32_t>(c), record.count());
         }
-        if (record.associations > 0) --record.associations;
+        if (record.associations() > 0) record.set_associations(record.associations() - 1);
       }
       other.table->MarkChanged(keys[i]);
     }
@@ -325,16 +400,15 @@ Result<int64_t> JoinOperator::RowExpiry(const Side& side, const Batch& batch, si
   return value - kMicrosPerMilli;
 }
 
-Status JoinOperator::EmitPadded(int input, const std::vector<const Record*>& records,
-                                Output* output) {
+Status JoinOperator::EmitPadded(int input, const Rows& records, Output* output) {
   const Side& side = *sides_[input];
   const Side& other = *sides_[1 - input];
   std::vector<VectorBuilder> builders;
   for (const DataType& type : side.types) builders.emplace_back(type);
   size_t num_rows = 0;
-  for (const Record* record : records) {
-    for (int64_t t = 0; t < record->count; ++t) {
-      ByteReader reader(record->row);
+  for (Record record : records) {
+    for (int64_t t = 0; t < record.count(); ++t) {
+      ByteReader reader(record.row());
       RETURN_NOT_OK(ReadRow(&reader, &builders));
       ++num_rows;
     }
@@ -365,27 +439,24 @@ Status JoinOperator::ProcessWatermark(Watermark watermark, Output* output) {
     std::string key;
     std::vector<std::string> expired_keys;
     while (side.expiry_timers.PopDue(watermark_, &timer_time, &key)) expired_keys.push_back(key);
-    std::vector<Record> unmatched;
+    Rows unmatched;
     for (const std::string& expired_key : expired_keys) {
       ASSIGN_OR_RAISE(StateValue * found, side.table->Find(expired_key));
       if (found == nullptr) continue;
-      auto& records = static_cast<Rows*>(found)->records;
-      for (size_t r = records.size(); r-- > 0;) {
-        if (records[r].expiry > watermark_) continue;
-        if (side.outer && records[r].associations == 0) unmatched.push_back(records[r]);
-        records[r] = std::move(records.back());
-        records.pop_back();
-      }
-      if (records.empty()) {
+      auto* rows = static_cast<Rows*>(found);
+      rows->RemoveIf([&](Record record) {
+        if (record.expiry() > watermark_) return false;
+        if (side.outer && record.associations() == 0) unmatched.Append(record);
+        return true;
+      });
+      if (rows->empty()) {
         RETURN_NOT_OK(side.table->Erase(expired_key));
       } else {
         side.table->MarkChanged(expired_key);
       }
     }
     RETURN_NOT_OK(side.table->Flush());
-    std::vector<const Record*> pointers;
-    for (const Record& record : unmatched) pointers.push_back(&record);
-    RETURN_NOT_OK(EmitPadded(s, pointers, output));
+    RETURN_NOT_OK(EmitPadded(s, unmatched, output));
   }
   // Output rows carry the inputs' times, which trail the watermark by up to
   // the interval's bounds: hold the watermark back by as much.
@@ -400,16 +471,14 @@ Status JoinOperator::Finish(Output* output) {
     Side& side = *sides_[s];
     if (!side.outer) continue;
     // Visited values may be transient copies: keep the records.
-    std::vector<Record> unmatched;
+    Rows unmatched;
     RETURN_NOT_OK(side.table->ForEach([&](std::string_view, StateValue& value) -> Status {
-      for (const Record& record : static_cast<Rows&>(value).records) {
-        if (record.associations == 0) unmatched.push_back(record);
+      for (Record record : static_cast<Rows&>(value)) {
+        if (record.associations() == 0) unmatched.Append(record);
       }
       return Status::OK();
     }));
-    std::vector<const Record*> pointers;
-    for (const Record& record : unmatched) pointers.push_back(&record);
-    RETURN_NOT_OK(EmitPadded(s, pointers, output));
+    RETURN_NOT_OK(EmitPadded(s, unmatched, output));
   }
   return output->Finish();
 }

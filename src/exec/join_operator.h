@@ -48,8 +48,9 @@ class JoinOperator final : public Operator {
   /// Interval and window joins: when row `row` of a batch of `side` can meet
   /// no more rows.
   Result<int64_t> RowExpiry(const Side& side, const Batch& batch, size_t row) const;
-  /// Emits `records` of side `input` padded with NULLs for the other side.
-  Status EmitPadded(int input, const std::vector<const Record*>& records, Output* output);
+  /// Emits the records of side `input` in `records` (each as often as it is
+  /// there) padded with NULLs for the other side.
+  Status EmitPadded(int input, const Rows& records, Output* output);
 
   std::string name_;
   sql::JoinKind kind_;

@@ -25,6 +25,8 @@ uint8_t AwaitNot(const std::atomic<uint8_t>& state, uint8_t busy, uint8_t seen) 
   return seen;
 }
 
+constexpr size_t kPrefetchAhead = 16;
+
 }  // namespace
 
 FrozenTable::FrozenTable(std::string name, size_t capacity)
@@ -86,6 +88,13 @@ Status FrozenTable::WriteTo(StateSnapshotWriter* file, bool with_erased) {
   std::string key;
   std::string bytes;
   for (size_t i = 0; i < size_; ++i) {
+    // The entries' keys and values are scattered over the heap: fetching
+    // them ahead keeps the writer from waiting on memory for each.
+    if (i + kPrefetchAhead < size_) {
+      const Entry& ahead = entries_[i + kPrefetchAhead];
+      __builtin_prefetch(ahead.key.data());
+      __builtin_prefetch(ahead.value);
+    }
     Entry& entry = entries_[i];
     uint8_t state = kFrozen;
     if (entry.state.compare_exchange_strong(state, kWriting, std::memory_order_acq_rel,

@@ -45,6 +45,8 @@ constexpr const char* kChainSuffix = ".incremental.state";
 constexpr size_t kMaxChainFiles = 20;
 /// A restore reads at most about (1 + this) times the state.
 constexpr uint64_t kMaxDeltaToBase = 2;
+/// How many entries ahead a pass over the table fetches them.
+constexpr size_t kPrefetchAhead = 16;
 
 // The chain of one backend, shared with its snapshots, which extend it on the
 // checkpoint's thread.
@@ -151,7 +153,11 @@ class MemoryStateTable final : public StateTable {
     DropRestored(key);
     auto [it, inserted] = entries_.try_emplace(std::string(key));
     Entry& entry = it->second;
-    if (!inserted) KeepFrozen(&entry);
+    if (inserted) {
+      AddNode(&*it);
+    } else {
+      KeepFrozen(&entry);
+    }
     Release(&entry);
     StateValue* raw = value.get();
     entry.value = std::move(value);
@@ -222,13 +228,17 @@ class MemoryStateTable final : public StateTable {
     if (changes_after >= 0) {
       // Each changed key is listed once, under the epoch it last changed in.
       frozen = std::make_shared<FrozenTable>(std::move(name), changed_.size());
-      for (const auto& [epoch, node] : changed_) {
-        if (node != nullptr) freeze(node);
+      for (size_t i = 0; i < changed_.size(); ++i) {
+        if (i + kPrefetchAhead < changed_.size()) Prefetch(changed_[i + kPrefetchAhead].second);
+        if (Node* node = changed_[i].second) freeze(node);
       }
       for (const auto& [key, epoch] : erased_) frozen->erased().push_back(key);
     } else {
       frozen = std::make_shared<FrozenTable>(std::move(name), entries_.size() + restored_.size());
-      for (Node& node : entries_) freeze(&node);
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        if (i + kPrefetchAhead < nodes_.size()) Prefetch(nodes_[i + kPrefetchAhead]);
+        freeze(nodes_[i]);
+      }
       restored_.ForEach([&](const RestoredEntries::Entry& entry) {
         if (ttl() && now - entry.written_at >= options_.ttl.count()) return;
         frozen->Add(entry.key, remaining_ttl(entry.written_at), nullptr, entry.value);
@@ -242,8 +252,14 @@ class MemoryStateTable final : public StateTable {
     return frozen;
   }
 
-  /// Makes room for `more` restored entries.
-  void Reserve(size_t more) { restored_.Reserve(more); }
+  /// Makes room for a restored file of `entries` entries. The files of a
+  /// chain after the first (deltas) mostly replace entries already there:
+  /// room is made for as many as the largest file has, and the index grows if
+  /// a delta brings more new keys than that.
+  void Reserve(size_t entries) {
+    size_t had = restored_.size() + pending_restore_.size();
+    if (entries > had) restored_.Reserve(entries - had);
+  }
 
   /// Adds a restored entry with the time it had left to live (< 0: none),
   /// still serialized: `bytes` stays in `image`.
@@ -297,6 +313,8 @@ class MemoryStateTable final : public StateTable {
     uint32_t frozen_generation = 0;
     /// Its place in changed_ (kNotListed: none).
     uint32_t changed_slot = kNotListed;
+    /// Its place in nodes_.
+    uint32_t node_slot = 0;
     int64_t written_at = 0;
     /// The snapshot after which it last changed (incremental checkpoints).
     int64_t changed = 0;
@@ -338,6 +356,7 @@ class MemoryStateTable final : public StateTable {
   }
   Entries::iterator AdoptEntry(const RestoredEntries::Entry& restored) {
     auto [it, inserted] = entries_.try_emplace(std::string(restored.key));
+    if (inserted) AddNode(&*it);
     Entry& entry = it->second;
     entry.serialized = restored.value;
     entry.image = restored.image;
@@ -404,7 +423,25 @@ class MemoryStateTable final : public StateTable {
     KeepFrozen(&it->second);
     Unlist(&it->second);
     Release(&it->second);
+    RemoveNode(&*it);
     entries_.erase(it);
+  }
+
+  void AddNode(Node* node) {
+    node->second.node_slot = static_cast<uint32_t>(nodes_.size());
+    nodes_.push_back(node);
+  }
+  void RemoveNode(Node* node) {
+    uint32_t slot = node->second.node_slot;
+    nodes_[slot] = nodes_.back();
+    nodes_[slot]->second.node_slot = slot;
+    nodes_.pop_back();
+  }
+  // Nodes are scattered over the heap: a pass over many fetches them ahead
+  // rather than waiting for each.
+  static void Prefetch(const Node* node) {
+    __builtin_prefetch(node);
+    __builtin_prefetch(reinterpret_cast<const char*>(node) + 64);
   }
 
   // The entry's value for changing: decoded on first use after a restore.
@@ -444,6 +481,8 @@ class MemoryStateTable final : public StateTable {
   StateDecoder decoder_;
   StateTableOptions options_;
   Entries entries_;
+  /// Every node of entries_, for passes that fetch them ahead.
+  std::vector<Node*> nodes_;
   std::vector<Image> images_;
   RestoredEntries restored_;
   /// The table of the newest snapshot while its writer may still need the

@@ -10,53 +10,50 @@ constexpr std::string_view kMagic = "TGSTATE1";
 
 enum Tag : uint8_t { kEnd = 0, kTable = 1, kEntry = 2, kErased = 3 };
 
-constexpr size_t kPieceBytes = 1 << 20;
-
 }  // namespace
 
 StateSnapshotWriter::StateSnapshotWriter(std::unique_ptr<SyncedFileWriter> file)
-    : file_(std::move(file)), bytes_(kMagic) {}
+    : file_(std::move(file)) {}
 
 Result<std::unique_ptr<StateSnapshotWriter>> StateSnapshotWriter::Create(const std::string& path) {
   ASSIGN_OR_RAISE(std::unique_ptr<SyncedFileWriter> file, SyncedFileWriter::Create(path));
+  RETURN_NOT_OK(file->Append(kMagic));
   return std::unique_ptr<StateSnapshotWriter>(new StateSnapshotWriter(std::move(file)));
 }
 
-Status StateSnapshotWriter::MaybeFlush() {
-  if (bytes_.size() < kPieceBytes) return Status::OK();
-  RETURN_NOT_OK(file_->Append(bytes_));
-  bytes_.clear();
-  return Status::OK();
-}
-
 Status StateSnapshotWriter::BeginTable(std::string_view name) {
-  ByteWriter writer(&bytes_);
+  header_.clear();
+  ByteWriter writer(&header_);
   writer.Fixed<uint8_t>(kTable);
   writer.String(name);
-  return MaybeFlush();
+  return file_->Append(header_);
 }
 
 Status StateSnapshotWriter::Add(std::string_view key, int64_t remaining_ttl_millis,
                                 std::string_view value) {
-  ByteWriter writer(&bytes_);
+  // The value goes to the file's buffer as it is, after its header.
+  header_.clear();
+  ByteWriter writer(&header_);
   writer.Fixed<uint8_t>(kEntry);
   writer.String(key);
   writer.Fixed(remaining_ttl_millis);
-  writer.String(value);
-  return MaybeFlush();
+  writer.Varint(value.size());
+  RETURN_NOT_OK(file_->Append(header_));
+  return file_->Append(value);
 }
 
 Status StateSnapshotWriter::AddErased(std::string_view key) {
-  ByteWriter writer(&bytes_);
+  header_.clear();
+  ByteWriter writer(&header_);
   writer.Fixed<uint8_t>(kErased);
   writer.String(key);
-  return MaybeFlush();
+  return file_->Append(header_);
 }
 
 Result<FileDigest> StateSnapshotWriter::Close() {
-  ByteWriter(&bytes_).Fixed<uint8_t>(kEnd);
-  RETURN_NOT_OK(file_->Append(bytes_));
-  bytes_.clear();
+  header_.clear();
+  ByteWriter(&header_).Fixed<uint8_t>(kEnd);
+  RETURN_NOT_OK(file_->Append(header_));
   return file_->Close();
 }
 

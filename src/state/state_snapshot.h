@@ -28,8 +28,8 @@ inline constexpr int64_t kErasedEntry = INT64_MIN;
 /// previous one, restored after the files before it) also holds erased keys,
 /// which a reader sees with kErasedEntry as their remaining time to live.
 ///
-/// Writes a snapshot file in this format, in pieces of about 1 MB, and syncs
-/// it on Close(). Not thread-safe.
+/// Writes a snapshot file in this format (through a SyncedFileWriter, which
+/// writes it in pieces of 1 MB) and syncs it on Close(). Not thread-safe.
 class StateSnapshotWriter {
  public:
   static Result<std::unique_ptr<StateSnapshotWriter>> Create(const std::string& path);
@@ -44,11 +44,9 @@ class StateSnapshotWriter {
 
  private:
   explicit StateSnapshotWriter(std::unique_ptr<SyncedFileWriter> file);
-  /// Writes what is buffered once it reaches a piece's size.
-  Status MaybeFlush();
 
   std::unique_ptr<SyncedFileWriter> file_;
-  std::string bytes_;
+  std::string header_;  // of the entry being added
 };
 
 using StateSnapshotVisitor =
