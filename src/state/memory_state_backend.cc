@@ -252,13 +252,11 @@ class MemoryStateTable final : public StateTable {
     return frozen;
   }
 
-  /// Makes room for a restored file of `entries` entries. The files of a
-  /// chain after the first (deltas) mostly replace entries already there:
-  /// room is made for as many as the largest file has, and the index grows if
-  /// a delta brings more new keys than that.
-  void Reserve(size_t entries) {
-    size_t had = restored_.size() + pending_restore_.size();
-    if (entries > had) restored_.Reserve(entries - had);
+  /// Makes room for `more` restored entries, besides those announced before
+  /// (a restore announces every file's entries before adding any).
+  void Reserve(size_t more) {
+    announced_ += more;
+    if (announced_ > restored_.size()) restored_.Reserve(announced_ - restored_.size());
   }
 
   /// Adds a restored entry with the time it had left to live (< 0: none),
@@ -500,6 +498,7 @@ class MemoryStateTable final : public StateTable {
   /// Restored entries go into restored_ in batches of kRestoreBatch.
   static constexpr size_t kRestoreBatch = 256;
   std::vector<RestoredEntries::Entry> pending_restore_;
+  size_t announced_ = 0;  // restored entries Reserve was told of
   size_t cleanup_cursor_ = 0;
 };
 

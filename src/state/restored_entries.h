@@ -9,7 +9,7 @@ namespace tiangong {
 
 /// Entries restored from snapshot files that the operator has not used yet:
 /// their keys and serialized values stay in the (memory-mapped) files, found
-/// through an open-addressing hash table of 48-byte slots in huge pages.
+/// through an open-addressing hash table of 48-byte slots.
 /// Filling it costs no allocation per entry, and entries are added in batches
 /// whose slots are prefetched, which is what makes a restart of a large
 /// hashmap state fast; an entry moves into the backend's own table when first

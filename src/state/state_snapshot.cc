@@ -114,39 +114,38 @@ Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& vi
   return VisitStateSnapshot(image->bytes(), path, visit, sizes);
 }
 
+Status CountStateSnapshot(std::string_view bytes, const std::string& path,
+                          const StateSnapshotSizes& sizes) {
+  std::vector<std::pair<std::string_view, size_t>> counts;
+  ASSIGN_OR_RAISE(bool complete, WalkStateSnapshot(
+                                     bytes.substr(kMagic.size()),
+                                     [&](std::string_view name) {
+                                       counts.emplace_back(name, 0);
+                                       return Status::OK();
+                                     },
+                                     [&](std::string_view, int64_t, std::string_view) {
+                                       ++counts.back().second;
+                                       return Status::OK();
+                                     }));
+  if (!complete) return Status::DataError("State snapshot '{}' is truncated or corrupt", path);
+  for (const auto& [name, entries] : counts) sizes(name, entries);
+  return Status::OK();
+}
+
 Status VisitStateSnapshot(std::string_view bytes, const std::string& path,
                           const StateSnapshotVisitor& visit, const StateSnapshotSizes& sizes) {
-  std::string_view image = bytes.substr(kMagic.size());
+  if (sizes) RETURN_NOT_OK(CountStateSnapshot(bytes, path, sizes));
   std::string_view table;
-  bool complete = true;
-  if (sizes) {
-    std::vector<std::pair<std::string_view, size_t>> counts;
-    ASSIGN_OR_RAISE(complete, WalkStateSnapshot(
-                                  image,
-                                  [&](std::string_view name) {
-                                    counts.emplace_back(name, 0);
-                                    return Status::OK();
-                                  },
-                                  [&](std::string_view, int64_t, std::string_view) {
-                                    ++counts.back().second;
-                                    return Status::OK();
-                                  }));
-    if (complete) {
-      for (const auto& [name, entries] : counts) sizes(name, entries);
-    }
-  }
-  if (complete) {
-    ASSIGN_OR_RAISE(complete,
-                    WalkStateSnapshot(
-                        image,
-                        [&](std::string_view name) {
-                          table = name;
-                          return Status::OK();
-                        },
-                        [&](std::string_view key, int64_t remaining, std::string_view value) {
-                          return visit(table, key, remaining, value);
-                        }));
-  }
+  ASSIGN_OR_RAISE(bool complete,
+                  WalkStateSnapshot(
+                      bytes.substr(kMagic.size()),
+                      [&](std::string_view name) {
+                        table = name;
+                        return Status::OK();
+                      },
+                      [&](std::string_view key, int64_t remaining, std::string_view value) {
+                        return visit(table, key, remaining, value);
+                      }));
   if (complete) return Status::OK();
   return Status::DataError("State snapshot '{}' is truncated or corrupt", path);
 }

@@ -70,6 +70,11 @@ Status VisitStateSnapshot(std::string_view image, const std::string& path,
                           const StateSnapshotVisitor& visit,
                           const StateSnapshotSizes& sizes = nullptr);
 
+/// Tells `sizes` each table's number of entries in `image` (loaded from
+/// `path`); fails like VisitStateSnapshot.
+Status CountStateSnapshot(std::string_view image, const std::string& path,
+                          const StateSnapshotSizes& sizes);
+
 /// True for a file in the canonical format ("<prefix>.state").
 bool IsStateSnapshotFile(const std::string& path);
 
@@ -80,12 +85,15 @@ Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& vi
 /// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value,
 /// image)` for every entry of `files` that `keep` (when set) accepts, `table`
 /// being the table of that name in `tables` (a map from name to unique_ptr) and
-/// `image` the loaded file that `key` and `value` point into. Fails naming a
-/// table that `tables` lacks, and on files of another format.
+/// `image` the loaded file that `key` and `value` point into. `sizes` (when
+/// set) hears the entries of every file before any is restored, so that a
+/// backend sizes its tables once for a chain of files. Fails naming a table
+/// that `tables` lacks, and on files of another format.
 template <typename Tables, typename RestoreEntry>
 Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
                              const Tables& tables, RestoreEntry restore,
                              const StateSnapshotSizes& sizes = nullptr) {
+  std::vector<std::shared_ptr<const MappedFile>> images;
   for (const std::string& file : files) {
     if (!IsStateSnapshotFile(file)) {
       return Status::Invalid(
@@ -95,6 +103,12 @@ Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateK
           file);
     }
     ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> image, LoadStateSnapshot(file));
+    if (sizes) RETURN_NOT_OK(CountStateSnapshot(image->bytes(), file, sizes));
+    images.push_back(std::move(image));
+  }
+  for (size_t f = 0; f < files.size(); ++f) {
+    const std::string& file = files[f];
+    const std::shared_ptr<const MappedFile>& image = images[f];
     RETURN_NOT_OK(VisitStateSnapshot(
         image->bytes(), file,
         [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
@@ -111,8 +125,7 @@ Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateK
                 fmt::format("restoring state table '{}' from '{}'", name, file));
           }
           return Status::OK();
-        },
-        sizes));
+        }));
   }
   return Status::OK();
 }
