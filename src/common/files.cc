@@ -96,7 +96,8 @@ struct SyncedFileWriter::Buffer {
   struct Free {
     void operator()(char* data) const { std::free(data); }
   };
-  std::unique_ptr<char, Free> data{static_cast<char*>(std::aligned_alloc(kDirectAlignment, kBufferBytes))};
+  std::unique_ptr<char, Free> data{
+      static_cast<char*>(std::aligned_alloc(kDirectAlignment, kBufferBytes))};
   size_t filled = 0;
 };
 

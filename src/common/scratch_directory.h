@@ -11,9 +11,9 @@ namespace tiangong {
 /// under `parent`), removed with everything in it when the object goes away.
 class ScratchDirectory {
  public:
-  explicit ScratchDirectory(const std::string& name = "tiangong-test",
-                            const std::filesystem::path& parent =
-                                std::filesystem::temp_directory_path()) {
+  explicit ScratchDirectory(
+      const std::string& name = "tiangong-test",
+      const std::filesystem::path& parent = std::filesystem::temp_directory_path()) {
     std::string pattern = (parent / (name + "-XXXXXX")).string();
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }

@@ -308,8 +308,8 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
                           directory, fmt::format("{}-{}", operator_id, identity.subtask), shared));
       for (const SnapshotFile& written_file : written) {
         bool written_before = false;
-        ASSIGN_OR_RAISE(CheckpointFile file, DescribeFile(directory, written_file, !shared.empty(),
-                                                          &written_before));
+        ASSIGN_OR_RAISE(CheckpointFile file,
+                        DescribeFile(directory, written_file, !shared.empty(), &written_before));
         bytes += static_cast<int64_t>(file.size);
         if (written_before) reused += static_cast<int64_t>(file.size);
         instance.files.push_back(file.path);

@@ -79,7 +79,8 @@ class JoinOperator::Rows final : public StateValue {
     for (size_t at = 0; at < bytes.size();) {
       if (bytes.size() - at < kRecordHeader ||
           bytes.size() - at - kRecordHeader < Load<uint32_t>(bytes.data() + at + kRowSizeAt)) {
-        return Status::DataError("corrupt join state: a record runs past the end of its key's rows");
+        return Status::DataError(
+            "corrupt join state: a record runs past the end of its key's rows");
       }
       at += kRecordHeader + Load<uint32_t>(bytes.data() + at + kRowSizeAt);
     }

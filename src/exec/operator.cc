@@ -104,8 +104,8 @@ Status OperatorChain::AdvanceProcessingTime(int64_t now_micros) {
   return Status::OK();
 }
 
-Status OperatorChain::SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope,
-                                        bool finished, std::vector<OperatorSnapshot>* snapshots) {
+Status OperatorChain::SnapshotOperators(int64_t checkpoint_id, SnapshotScope scope, bool finished,
+                                        std::vector<OperatorSnapshot>* snapshots) {
   snapshots->clear();
   snapshots->resize(operators_.size());
   for (size_t i = 0; i < operators_.size(); ++i) {
@@ -131,8 +131,7 @@ Status OperatorChain::Checkpoint(CheckpointBarrier barrier,
 
 Status OperatorChain::SnapshotFinal(std::vector<OperatorSnapshot>* snapshots) {
   // It stands in for the subtask in every later checkpoint and savepoint.
-  return SnapshotOperators(kFinalCheckpointId, SnapshotScope::kWhole, /*finished=*/true,
-                           snapshots);
+  return SnapshotOperators(kFinalCheckpointId, SnapshotScope::kWhole, /*finished=*/true, snapshots);
 }
 
 Status OperatorChain::Restore(const std::vector<const RestoredOperatorState*>& states) {

@@ -113,8 +113,7 @@ Status FrozenTable::WriteTo(StateSnapshotWriter* file, bool with_erased) {
     }
     state = AwaitNot(entry.state, kTaking, state);
     if (state == kAbandoned) {
-      return Status::Cancelled("state table '{}' went away before its snapshot was written",
-                               name_);
+      return Status::Cancelled("state table '{}' went away before its snapshot was written", name_);
     }
     std::unique_ptr<Taken> taken(entry.taken);
     entry.taken = nullptr;

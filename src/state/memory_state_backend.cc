@@ -52,10 +52,10 @@ constexpr size_t kPrefetchAhead = 16;
 // checkpoint's thread.
 struct Chain {
   std::mutex mutex;
-  std::string id;                  // names the chain's files
+  std::string id;                   // names the chain's files
   std::vector<SnapshotFile> files;  // GUARDED_BY(mutex)
-  uint64_t base_bytes = 0;         // GUARDED_BY(mutex)
-  uint64_t delta_bytes = 0;        // GUARDED_BY(mutex)
+  uint64_t base_bytes = 0;          // GUARDED_BY(mutex)
+  uint64_t delta_bytes = 0;         // GUARDED_BY(mutex)
   /// The snapshot the chain's last file holds (0: none written yet).
   std::atomic<int64_t> last_written{0};
 

@@ -135,8 +135,8 @@ class RocksDbStateSnapshot final : public StateSnapshot {
                                           const std::string& shared_directory) override {
     if (!shared_directory.empty()) {
       ASSIGN_OR_RAISE(std::vector<std::string> paths,
-                      WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory,
-                                                 prefix, shared_directory));
+                      WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory, prefix,
+                                                 shared_directory));
       std::vector<SnapshotFile> files;
       for (std::string& path : paths) files.push_back(SnapshotFile{std::move(path), std::nullopt});
       return files;
