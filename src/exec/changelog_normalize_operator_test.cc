@@ -19,11 +19,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr RowKind kI = RowKind::kInsert;
-constexpr RowKind kUB = RowKind::kUpdateBefore;
-constexpr RowKind kUA = RowKind::kUpdateAfter;
-constexpr RowKind kD = RowKind::kDelete;
-
 // ChangelogNormalize(key=[id]) over (id INT NOT NULL, name STRING, score
 // BIGINT), with the state backend of the test's parameter.
 class Normalize {

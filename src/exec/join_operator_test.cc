@@ -12,11 +12,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-constexpr RowKind kI = RowKind::kInsert;
-constexpr RowKind kUB = RowKind::kUpdateBefore;
-constexpr RowKind kUA = RowKind::kUpdateAfter;
-constexpr RowKind kD = RowKind::kDelete;
-
 // left(k INT, v STRING) joined with right(k INT, w STRING) on left.k = right.k.
 class JoinHarness {
  public:

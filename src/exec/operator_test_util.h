@@ -14,6 +14,12 @@
 
 namespace tiangong {
 
+// Short names for the row kinds of test rows.
+constexpr RowKind kI = RowKind::kInsert;
+constexpr RowKind kUB = RowKind::kUpdateBefore;
+constexpr RowKind kUA = RowKind::kUpdateAfter;
+constexpr RowKind kD = RowKind::kDelete;
+
 struct TestRow {
   RowKind kind;
   std::vector<Value> values;

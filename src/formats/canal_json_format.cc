@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "formats/changelog_event_encoder.h"
+#include "formats/change_event_json_format.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/changelog_table_filter.h"
 #include "formats/format.h"
@@ -108,46 +108,15 @@ class CanalJsonDecoder final : public RecordDecoder {
   EnvelopeField is_ddl_;
 };
 
-class CanalJsonFormatFactory final : public FormatFactory {
- public:
-  std::string_view identifier() const override { return kFormat; }
-  bool DecodesFieldsByName() const override { return true; }
-
-  OptionSpec options() const override {
-    OptionSpec spec = ChangelogJsonOptions();
-    spec.optional.insert(spec.optional.end(), {"database.include", "table.include"});
-    return spec;
-  }
-
-  ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
-
-  Result<std::unique_ptr<RecordDecoder>> CreateDecoder(
-      const DataType& row_type, const Configuration& options,
-      const FunctionContext& context) const override {
-    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
-    ASSIGN_OR_RAISE(ChangelogTableFilter filter, ChangelogTableFilter::Make(options, kFormat));
-    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    return std::unique_ptr<RecordDecoder>(
-        std::make_unique<CanalJsonDecoder>(std::move(json), std::move(root), std::move(filter)));
-  }
-
-  Result<std::unique_ptr<RecordEncoder>> CreateEncoder(
-      const DataType& row_type, const Configuration& options,
-      const FunctionContext& context) const override {
-    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
-    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    // Flink's CanalJsonSerializationSchema: one row per message, an update as
-    // a DELETE and an INSERT.
-    return MakeChangelogEventEncoder(std::move(json), std::move(root), "{\"data\":[",
-                                     "],\"type\":\"INSERT\"}", "],\"type\":\"DELETE\"}");
-  }
-};
-
 }  // namespace
 
 /// The "canal-json" format, registered in builtin_formats.cc.
 std::unique_ptr<FormatFactory> MakeCanalJsonFormatFactory() {
-  return std::make_unique<CanalJsonFormatFactory>();
+  // Flink's CanalJsonSerializationSchema: one row per message, an update as
+  // a DELETE and an INSERT.
+  return MakeChangeEventJsonFormatFactory<CanalJsonDecoder>(
+      kFormat,
+      ChangeEventEnvelope{"{\"data\":[", "],\"type\":\"INSERT\"}", "],\"type\":\"DELETE\"}"});
 }
 
 }  // namespace tiangong

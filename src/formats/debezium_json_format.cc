@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "formats/changelog_event_encoder.h"
+#include "formats/change_event_json_format.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/format.h"
 #include "formats/json_values.h"

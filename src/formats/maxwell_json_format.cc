@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "formats/changelog_event_encoder.h"
+#include "formats/change_event_json_format.h"
 #include "formats/changelog_json_reader.h"
 #include "formats/changelog_table_filter.h"
 #include "formats/format.h"
@@ -68,47 +68,14 @@ class MaxwellJsonDecoder final : public RecordDecoder {
   EnvelopeField table_;
 };
 
-class MaxwellJsonFormatFactory final : public FormatFactory {
- public:
-  std::string_view identifier() const override { return kFormat; }
-  bool DecodesFieldsByName() const override { return true; }
-
-  OptionSpec options() const override {
-    OptionSpec spec = ChangelogJsonOptions();
-    spec.optional.insert(spec.optional.end(), {"database.include", "table.include"});
-    return spec;
-  }
-
-  ChangelogMode changelog_mode() const override { return ChangelogMode::All(); }
-
-  Result<std::unique_ptr<RecordDecoder>> CreateDecoder(
-      const DataType& row_type, const Configuration& options,
-      const FunctionContext& context) const override {
-    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
-    ASSIGN_OR_RAISE(ChangelogTableFilter filter, ChangelogTableFilter::Make(options, kFormat));
-    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    return std::unique_ptr<RecordDecoder>(
-        std::make_unique<MaxwellJsonDecoder>(std::move(json), std::move(root), std::move(filter)));
-  }
-
-  Result<std::unique_ptr<RecordEncoder>> CreateEncoder(
-      const DataType& row_type, const Configuration& options,
-      const FunctionContext& context) const override {
-    ASSIGN_OR_RAISE(JsonOptions json, ReadJsonOptions(options, kFormat));
-    ASSIGN_OR_RAISE(JsonColumn root, MakeJsonRoot(row_type));
-    // Flink's MaxwellJsonSerializationSchema: an update as a delete and an
-    // insert.
-    return MakeChangelogEventEncoder(std::move(json), std::move(root),
-                                     "{\"data\":", ",\"type\":\"insert\"}",
-                                     ",\"type\":\"delete\"}");
-  }
-};
-
 }  // namespace
 
 /// The "maxwell-json" format, registered in builtin_formats.cc.
 std::unique_ptr<FormatFactory> MakeMaxwellJsonFormatFactory() {
-  return std::make_unique<MaxwellJsonFormatFactory>();
+  // Flink's MaxwellJsonSerializationSchema: an update as a delete and an
+  // insert.
+  return MakeChangeEventJsonFormatFactory<MaxwellJsonDecoder>(
+      kFormat, ChangeEventEnvelope{"{\"data\":", ",\"type\":\"insert\"}", ",\"type\":\"delete\"}"});
 }
 
 }  // namespace tiangong
