@@ -1,7 +1,6 @@
 #include "common/files.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,34 +37,6 @@ Result<std::string> ReadFile(const std::string& path) {
   ::close(fd);
   bytes.resize(filled);
   return bytes;
-}
-
-Result<std::shared_ptr<const MappedFile>> MappedFile::Open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return Status::IOError("Cannot read '{}': {}", path, std::strerror(errno));
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    int error = errno;
-    ::close(fd);
-    return Status::IOError("Cannot read '{}': {}", path, std::strerror(error));
-  }
-  auto size = static_cast<size_t>(info.st_size);
-  void* data = nullptr;
-  if (size > 0) {
-    data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (data == MAP_FAILED) {
-      int error = errno;
-      ::close(fd);
-      return Status::IOError("Cannot map '{}': {}", path, std::strerror(error));
-    }
-    ::madvise(data, size, MADV_SEQUENTIAL);
-  }
-  ::close(fd);  // the mapping stays
-  return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const char*>(data), size));
-}
-
-MappedFile::~MappedFile() {
-  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
 }
 
 Status WriteFileSynced(const std::string& path, std::string_view bytes) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,28 +22,17 @@ Status SyncPath(const std::string& path, bool directory);
 /// Creates `path` and its parents; succeeds when it exists already.
 Status CreateDirectories(const std::string& path);
 
-/// A whole file mapped read-only into memory: its bytes are read from the page
-/// cache as they are touched, not copied. The file must not be changed while
-/// mapped (deleting it is fine).
-class MappedFile {
- public:
-  static Result<std::shared_ptr<const MappedFile>> Open(const std::string& path);
-  ~MappedFile();
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  std::string_view bytes() const { return {data_, size_}; }
-
- private:
-  MappedFile(const char* data, size_t size) : data_(data), size_(size) {}
-  const char* data_;  // null for an empty file
-  size_t size_;
-};
-
 /// The size and XXH3 checksum of a file's bytes.
 struct FileDigest {
   uint64_t size = 0;
   uint64_t checksum = 0;
+};
+
+/// A file as it was written: its path, and its size and checksum when the
+/// writer computed them.
+struct StoredFile {
+  std::string path;
+  std::optional<FileDigest> digest;
 };
 
 /// Writes a file piece by piece, keeping the size and checksum of what it

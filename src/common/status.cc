@@ -61,6 +61,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Timed out";
     case StatusCode::kAborted:
       return "Aborted";
+    case StatusCode::kDataLoss:
+      return "Data loss";
     case StatusCode::kInternal:
       return "Internal error";
   }

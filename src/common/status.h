@@ -25,6 +25,7 @@ enum class StatusCode : uint8_t {
   kOutOfMemory,  // an allocation failed: state or buffers outgrew the memory
   kTimeout,      // something did not finish in the time it was given
   kAborted,      // given up on after repeated failures (checkpoints)
+  kDataLoss,     // stored data that is truncated or fails its checksum (a damaged checkpoint)
   kInternal,
 };
 
@@ -90,6 +91,10 @@ class [[nodiscard]] Status {
   template <typename... Args>
   static Status Aborted(fmt::format_string<Args...> format, Args&&... args) {
     return Status(StatusCode::kAborted, fmt::format(format, std::forward<Args>(args)...));
+  }
+  template <typename... Args>
+  static Status DataLoss(fmt::format_string<Args...> format, Args&&... args) {
+    return Status(StatusCode::kDataLoss, fmt::format(format, std::forward<Args>(args)...));
   }
   template <typename... Args>
   static Status Internal(fmt::format_string<Args...> format, Args&&... args) {

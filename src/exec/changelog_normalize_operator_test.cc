@@ -51,14 +51,14 @@ class Normalize {
   std::vector<std::string> Tombstone(int64_t id) { return Send(kD, id, Value(), Value()); }
 
   /// Snapshot files of the state now.
-  std::vector<std::string> Snapshot(const std::string& directory, const std::string& prefix) {
+  std::vector<StoredFile> Snapshot(const std::string& directory, const std::string& prefix) {
     OperatorSnapshot snapshot;
     Status status = operator_->SnapshotState(1, &snapshot, &output_);
     EXPECT_TRUE(status.ok()) << status.ToString();
     EXPECT_THAT(output_.Take(), IsEmpty());
-    Result<std::vector<SnapshotFile>> files = snapshot.keyed_state->Write(directory, prefix, "");
+    Result<std::vector<StoredFile>> files = snapshot.keyed_state->Write(directory, prefix, "");
     EXPECT_TRUE(files.ok()) << files.status().ToString();
-    return files.ok() ? PathsOf(*files) : std::vector<std::string>{};
+    return files.ok() ? *files : std::vector<StoredFile>{};
   }
   void Restore(const RestoredOperatorState& state) {
     Status status = operator_->RestoreState(state);
@@ -181,7 +181,7 @@ TEST_P(ChangelogNormalizeTest, StateSplitsByKeyGroupOnRescale) {
   ScratchDirectory scratch("normalize-test");
   Normalize before(GetParam());
   for (int64_t id = 1; id <= 8; ++id) before.Send(kI, id, S("v"), N(id));
-  std::vector<std::string> files = before.Snapshot(scratch.path().string(), "normalize");
+  std::vector<StoredFile> files = before.Snapshot(scratch.path().string(), "normalize");
 
   std::vector<std::string> deleted;
   for (int subtask = 0; subtask < 2; ++subtask) {

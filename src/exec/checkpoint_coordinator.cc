@@ -303,10 +303,10 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
       instance.values = operator_snapshot.values;
       for (const auto& [name, value] : instance.values) bytes += static_cast<int64_t>(value.size());
       if (!operator_snapshot.keyed_state) continue;
-      ASSIGN_OR_RAISE(std::vector<SnapshotFile> written,
+      ASSIGN_OR_RAISE(std::vector<StoredFile> written,
                       operator_snapshot.keyed_state->Write(
                           directory, fmt::format("{}-{}", operator_id, identity.subtask), shared));
-      for (const SnapshotFile& written_file : written) {
+      for (const StoredFile& written_file : written) {
         bool written_before = false;
         ASSIGN_OR_RAISE(CheckpointFile file,
                         DescribeFile(directory, written_file, !shared.empty(), &written_before));
@@ -337,7 +337,7 @@ Status CheckpointCoordinator::WriteInto(const std::string& directory, const Pend
 }
 
 Result<CheckpointFile> CheckpointCoordinator::DescribeFile(const std::string& directory,
-                                                           const SnapshotFile& written,
+                                                           const StoredFile& written,
                                                            bool may_be_shared,
                                                            bool* written_before) {
   // "<file>", or "../shared/<file>" for a file checkpoints share.

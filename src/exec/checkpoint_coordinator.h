@@ -161,7 +161,7 @@ class CheckpointCoordinator {
   /// `directory`, its size and checksum (read from the file unless its writer
   /// computed them). Those of files in the shared directory are remembered,
   /// and `written_before` says whether an earlier checkpoint had the file.
-  Result<CheckpointFile> DescribeFile(const std::string& directory, const SnapshotFile& written,
+  Result<CheckpointFile> DescribeFile(const std::string& directory, const StoredFile& written,
                                       bool may_be_shared, bool* written_before);
   /// Where the pending checkpoint's files and _metadata go.
   Result<std::string> CreateDirectory(const Pending& pending) const;

@@ -230,17 +230,22 @@ void JobExecution::Supervise() {
       failure = failure_;
     }
     if (failure.ok() || cancel_called_ || stop_called_) return;
-    std::optional<std::chrono::milliseconds> delay =
-        restart_strategy_->OnFailure(std::chrono::steady_clock::now(), attempt_started_);
-    if (!delay) {
-      if (restarts_ > 0) {
-        spdlog::error("Job '{}' does not restart again: its restart strategy {} gives up",
-                      job_name_, restart_strategy_->Describe());
+    // A damaged checkpoint is not the job's failure: the job starts again from
+    // the checkpoint before it at once.
+    bool skipped = SkipDamagedCheckpoint(failure);
+    std::optional<std::chrono::milliseconds> delay = std::chrono::milliseconds(0);
+    if (!skipped) {
+      delay = restart_strategy_->OnFailure(std::chrono::steady_clock::now(), attempt_started_);
+      if (!delay) {
+        if (restarts_ > 0) {
+          spdlog::error("Job '{}' does not restart again: its restart strategy {} gives up",
+                        job_name_, restart_strategy_->Describe());
+        }
+        return;
       }
-      return;
+      spdlog::warn("Job '{}' restarts in {} ms (restart strategy {})", job_name_, delay->count(),
+                   restart_strategy_->Describe());
     }
-    spdlog::warn("Job '{}' restarts in {} ms (restart strategy {})", job_name_, delay->count(),
-                 restart_strategy_->Describe());
     // The attempt's coordinator ends before the next one's starts; it may
     // call back into this object, so not under attempt_mutex_.
     std::shared_ptr<CheckpointCoordinator> finished;
@@ -255,13 +260,13 @@ void JobExecution::Supervise() {
       wake_.wait_for(lock, *delay, [&] { return cancel_called_ || stop_called_; });
     }
     if (cancel_called_ || stop_called_) return;
-    Status prepared = PrepareAttempt(/*restart=*/true);
+    Status prepared = PrepareAttempt(/*restart=*/!skipped || restarted_attempt_);
     if (!prepared.ok()) {
       std::lock_guard<std::mutex> lock(mutex_);
       failure_ = prepared.WithContext("restarting");
       return;
     }
-    restarts_.fetch_add(1);
+    if (!skipped) restarts_.fetch_add(1);
     Launch();
   }
 }

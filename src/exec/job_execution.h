@@ -3,11 +3,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "common/files.h"
 #include "common/result.h"
 #include "connectors/connector.h"
 #include "exec/channel.h"
@@ -155,6 +159,11 @@ class JobExecution {
   /// trigger.
   void Pause(std::chrono::microseconds duration);
   void RemoveStateDirectory();
+  /// After a failed attempt: whether it failed because a state file of the
+  /// checkpoint it restored is damaged, in which case the checkpoint is
+  /// skipped from now on and the next attempt restores the one before
+  /// (logging why).
+  bool SkipDamagedCheckpoint(const Status& failure);
   bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
 
   std::string job_id_;
@@ -200,6 +209,18 @@ class JobExecution {
   std::optional<JobSnapshot> restored_;
   std::string restored_directory_;
   int64_t restored_id_ = 0;
+  /// The restored files' sizes and checksums, by their paths in the metadata.
+  std::map<std::string, FileDigest> restored_digests_;
+  /// Whether restored_ is the newest valid checkpoint in the job's checkpoint
+  /// directory (rather than a savepoint or the snapshot the run started from),
+  /// which a damaged state file makes the job skip.
+  bool restored_latest_ = false;
+  /// Checkpoints whose state files turned out damaged while restoring.
+  std::set<int64_t> damaged_checkpoints_;
+  /// What the run started from, and whether the attempt running is a
+  /// restart.
+  std::string start_directory_;
+  bool restarted_attempt_ = false;
   /// Checkpoints with higher ids were taken by this execution of the job.
   int64_t checkpoint_floor_ = 0;
   std::optional<RestartStrategy> restart_strategy_;

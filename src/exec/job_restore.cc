@@ -17,6 +17,7 @@ namespace tiangong {
 Status JobExecution::ChooseRestore(bool restart) {
   std::optional<CheckpointMetadata> metadata;
   std::string directory;
+  bool latest_checkpoint = false;
   if (checkpoints_.enabled()) {
     CheckpointStorage storage(checkpoints_.directory, JobDirectoryName(job_name_));
     if (!restart) {
@@ -24,15 +25,22 @@ Status JobExecution::ChooseRestore(bool restart) {
       checkpoint_floor_ = highest.ok() ? *highest : 0;
     }
     if (restart || checkpoints_.savepoint_path.empty()) {
-      ASSIGN_OR_RAISE(std::optional<CheckpointMetadata> latest, storage.LatestValid());
+      ASSIGN_OR_RAISE(std::optional<CheckpointMetadata> latest,
+                      storage.LatestValid(damaged_checkpoints_));
       if (latest && (!restart || latest->id > checkpoint_floor_)) {
         directory = storage.CheckpointDirectory(latest->id);
         metadata = std::move(latest);
+        latest_checkpoint = true;
       }
     }
   }
   if (!metadata) {
+    // A restart goes back to what the last attempt restored, unless that
+    // turned out damaged: then to what the run started from.
     std::string path = restart ? restored_directory_ : checkpoints_.savepoint_path;
+    if (restart && restored_latest_ && damaged_checkpoints_.count(restored_id_) != 0) {
+      path = start_directory_;
+    }
     if (!path.empty()) {
       Result<CheckpointMetadata> loaded = CheckpointStorage::Load(path);
       if (!loaded.ok()) {
@@ -47,6 +55,10 @@ Status JobExecution::ChooseRestore(bool restart) {
   restored_.reset();
   restored_directory_ = directory;
   restored_id_ = 0;
+  restored_digests_.clear();
+  restored_latest_ = latest_checkpoint;
+  restarted_attempt_ = restart;
+  if (!restart) start_directory_ = directory;
   if (!metadata) return Status::OK();
   checkpoint_floor_ = std::max(checkpoint_floor_, metadata->id);
   Result<JobSnapshot> snapshot = JobSnapshot::Decode(metadata->payload);
@@ -56,9 +68,21 @@ Status JobExecution::ChooseRestore(bool restart) {
   }
   restored_ = std::move(*snapshot);
   restored_id_ = metadata->id;
+  for (const CheckpointFile& file : metadata->files) {
+    restored_digests_[file.path] = FileDigest{file.size, file.checksum};
+  }
   spdlog::info("Job '{}' restores from {} {} in '{}'", job_name_,
                metadata->savepoint ? "savepoint" : "checkpoint", metadata->id, restored_directory_);
   return Status::OK();
+}
+
+bool JobExecution::SkipDamagedCheckpoint(const Status& failure) {
+  if (failure.code() != StatusCode::kDataLoss || !restored_latest_) return false;
+  // A checkpoint found damaged once is never tried again.
+  if (!damaged_checkpoints_.insert(restored_id_).second) return false;
+  spdlog::warn("Skipping checkpoint {} in '{}': {}; trying the one before", restored_id_,
+               restored_directory_, failure.message());
+  return true;
 }
 
 Status JobExecution::CheckAllStateClaimed() const {
@@ -128,7 +152,10 @@ Status JobExecution::AssignRestoredState(Subtask* subtask) {
     for (const SavedInstance& instance : saved.instances) {
       if (!rescaled && instance.subtask != subtask->index) continue;
       for (const std::string& file : instance.files) {
-        state.keyed_state_files.push_back(fmt::format("{}/{}", restored_directory_, file));
+        StoredFile& stored = state.keyed_state_files.emplace_back();
+        stored.path = fmt::format("{}/{}", restored_directory_, file);
+        auto digest = restored_digests_.find(file);
+        if (digest != restored_digests_.end()) stored.digest = digest->second;
       }
       for (const auto& [name, value] : instance.values) state.values[name].push_back(value);
     }

@@ -38,7 +38,7 @@ struct OperatorSnapshot {
 /// it is every old instance, and `key_filter` keeps the keys of the key groups
 /// this instance now owns.
 struct RestoredOperatorState {
-  std::vector<std::string> keyed_state_files;
+  std::vector<StoredFile> keyed_state_files;
   /// After a change of parallelism: whether an encoded grouping key (the key
   /// the exchange into this operator hashes) is in a key group this instance
   /// owns. Null: every restored key is this instance's.

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,11 @@ struct CheckpointMetadata {
 /// writes it last, to a temporary name that is synced and then renamed. The
 /// metadata ends with a checksum of itself and lists every file with its size
 /// and checksum, so a torn, truncated or altered checkpoint is recognised when
-/// it is loaded, and LatestValid() falls back to the one before it.
+/// it is loaded, and LatestValid() falls back to the one before it. State
+/// snapshot files ("*.state") are the exception: loading checks only their
+/// sizes, and the restore checks their checksums as it reads them (reading
+/// them twice would double the time a restart takes); a job whose restore
+/// finds one damaged skips that checkpoint and restores the one before.
 ///
 /// A savepoint is one self-contained directory of the same form (no shared
 /// files) that Load() reads from its path.
@@ -77,13 +82,16 @@ class CheckpointStorage {
   /// directory.
   Result<int64_t> HighestId() const;
 
-  /// The newest complete checkpoint that loads and verifies, or nullopt when
-  /// there is none. Each one skipped is logged with the reason.
-  Result<std::optional<CheckpointMetadata>> LatestValid() const;
+  /// The newest complete checkpoint that loads and verifies, leaving out
+  /// those in `damaged`, or nullopt when there is none. Each one skipped for
+  /// failing to load is logged with the reason.
+  Result<std::optional<CheckpointMetadata>> LatestValid(
+      const std::set<int64_t>& damaged = {}) const;
 
   /// Reads and verifies a checkpoint or savepoint: `path` is its directory or
   /// its _metadata file. Fails with a DataError naming the file and what is
-  /// wrong (truncated, checksum mismatch, missing or altered state file).
+  /// wrong (truncated, checksum mismatch, missing or altered file; of state
+  /// snapshot files only the sizes, see above).
   static Result<CheckpointMetadata> Load(const std::string& path);
 
   /// Writes `metadata` as the _metadata of `directory` (atomically, as

@@ -76,12 +76,13 @@ void FrozenTable::Abandon() {
   }
 }
 
-Status FrozenTable::WriteTo(StateSnapshotWriter* file, bool with_erased) {
+Status FrozenTable::WriteTo(StateSnapshotWriter* file, bool with_erased,
+                            std::optional<int64_t> growth) {
   struct Done {
     FrozenTable* table;
     ~Done() { table->MarkDone(); }
   } done{this};
-  RETURN_NOT_OK(file->BeginTable(name_));
+  RETURN_NOT_OK(file->BeginTable(name_, growth));
   if (with_erased) {
     for (const std::string& key : erased_) RETURN_NOT_OK(file->AddErased(key));
   }

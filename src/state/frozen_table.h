@@ -3,10 +3,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/file_image.h"
 #include "common/files.h"
 #include "common/result.h"
 #include "state/keyed_state.h"
@@ -45,8 +47,15 @@ class FrozenTable {
                std::string_view serialized);
   /// Keys erased since the file the snapshot follows (for a delta).
   std::vector<std::string>& erased() { return erased_; }
+  const std::string& name() const { return name_; }
+  /// The entries listed.
+  size_t size() const { return size_; }
+  /// How many entries the table held at the barrier (for a delta, which
+  /// lists only some; by default those listed).
+  size_t table_size() const { return table_size_ ? *table_size_ : size_; }
+  void set_table_size(size_t entries) { table_size_ = entries; }
   /// The restored files that serialized entries point into.
-  std::vector<std::shared_ptr<const MappedFile>>& images() { return images_; }
+  std::vector<std::shared_ptr<const FileImage>>& images() { return images_; }
 
   /// The table is about to change entry `index` (or erase it): keeps it as it
   /// is now for the writer, unless the writer has it already (then waits
@@ -59,9 +68,11 @@ class FrozenTable {
   void Abandon();
 
   /// Writes the table's entries into `file` (with its erased keys first when
-  /// `with_erased`, for a delta); the table is done afterwards, whatever the
-  /// outcome.
-  Status WriteTo(StateSnapshotWriter* file, bool with_erased);
+  /// `with_erased`, for a delta, and `growth`: see
+  /// StateSnapshotWriter::BeginTable); the table is done afterwards, whatever
+  /// the outcome.
+  Status WriteTo(StateSnapshotWriter* file, bool with_erased,
+                 std::optional<int64_t> growth = std::nullopt);
   /// The snapshot is dropped without being written.
   void MarkDone() { done_.store(true, std::memory_order_release); }
 
@@ -82,8 +93,9 @@ class FrozenTable {
   std::string name_;
   std::unique_ptr<Entry[]> entries_;  // room for the capacity given
   size_t size_ = 0;
+  std::optional<size_t> table_size_;
   std::vector<std::string> erased_;
-  std::vector<std::shared_ptr<const MappedFile>> images_;
+  std::vector<std::shared_ptr<const FileImage>> images_;
   std::atomic<bool> done_{false};
 };
 

@@ -73,21 +73,6 @@ struct StateTableOptions {
   std::function<int64_t()> clock;
 };
 
-/// A file a snapshot wrote: its path, and its size and checksum when the
-/// writer computed them as it wrote (else the checkpoint reads the file to
-/// compute them).
-struct SnapshotFile {
-  std::string path;
-  std::optional<FileDigest> digest;
-};
-
-/// The paths of `files` (what KeyedStateBackend::Restore takes).
-inline std::vector<std::string> PathsOf(const std::vector<SnapshotFile>& files) {
-  std::vector<std::string> paths;
-  for (const SnapshotFile& file : files) paths.push_back(file.path);
-  return paths;
-}
-
 /// A consistent image of a backend's state at one moment (a checkpoint
 /// barrier), taken by KeyedStateBackend::Snapshot on the operator's thread.
 /// Write() stores it and may run on another thread while the operator goes on
@@ -100,9 +85,9 @@ class StateSnapshot {
   /// (checkpoints), a backend may put files there that later snapshots of the
   /// same state reuse instead of writing them again (incremental
   /// checkpoints); without (savepoints), the files stand on their own.
-  virtual Result<std::vector<SnapshotFile>> Write(const std::string& directory,
-                                                  const std::string& prefix,
-                                                  const std::string& shared_directory) = 0;
+  virtual Result<std::vector<StoredFile>> Write(const std::string& directory,
+                                                const std::string& prefix,
+                                                const std::string& shared_directory) = 0;
 };
 
 /// What a snapshot must be able to write: everything (savepoints), or
@@ -133,9 +118,11 @@ class KeyedStateBackend {
   virtual Result<std::unique_ptr<StateSnapshot>> Snapshot(SnapshotScope scope) = 0;
   /// Adds the entries of canonical snapshot `files` (from one or several
   /// instances, perhaps of another backend) that `keep` accepts to the tables
-  /// of the same names, which the operator must have created. Fails on a table
-  /// it has not, naming it, and on a file that is not a state snapshot.
-  virtual Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) = 0;
+  /// of the same names, which the operator must have created. Each file with a
+  /// digest is checked against it: a DataLoss error names a damaged file, after
+  /// which the backend holds nothing usable. Fails on a table it has not,
+  /// naming it, and on a file that is not a state snapshot.
+  virtual Status Restore(const std::vector<StoredFile>& files, const StateKeyFilter& keep) = 0;
 };
 
 /// Where state lives ('state.backend.type').

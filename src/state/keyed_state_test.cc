@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -434,26 +435,26 @@ TEST(RocksDbStateTest, IncrementalCheckpointsShareFilesAndRestore) {
     Result<std::unique_ptr<StateSnapshot>> snapshot =
         backend->Snapshot(SnapshotScope::kIncremental);
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-    Result<std::vector<SnapshotFile>> files =
+    Result<std::vector<StoredFile>> files =
         (*snapshot)->Write(directory.string(), "op-0", shared.string());
     EXPECT_TRUE(files.ok()) << files.status().ToString();
-    return files.ok() ? PathsOf(*files) : std::vector<std::string>{};
+    return files.ok() ? *files : std::vector<StoredFile>{};
   };
-  auto shared_files = [&](const std::vector<std::string>& files) {
+  auto shared_files = [&](const std::vector<StoredFile>& files) {
     std::set<std::string> names;
-    for (const std::string& file : files) {
-      if (file.rfind(shared.string(), 0) == 0) names.insert(file);
+    for (const StoredFile& file : files) {
+      if (file.path.rfind(shared.string(), 0) == 0) names.insert(file.path);
     }
     return names;
   };
   for (int i = 0; i < 20000; ++i)
     ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
   ASSERT_TRUE(recent->Insert("soon", std::make_unique<Counter>(1)).ok());
-  std::vector<std::string> first = checkpoint("chk-1");
+  std::vector<StoredFile> first = checkpoint("chk-1");
   for (int i = 20000; i < 30000; ++i)
     ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
   now = 1200;  // "soon" has 300 ms left
-  std::vector<std::string> second = checkpoint("chk-2");
+  std::vector<StoredFile> second = checkpoint("chk-2");
   std::set<std::string> reused;
   for (const std::string& file : shared_files(first)) {
     if (shared_files(second).count(file) > 0) reused.insert(file);
@@ -509,17 +510,17 @@ TEST(MemoryStateTest, IncrementalCheckpointsChainChangesAndRestore) {
     Result<std::unique_ptr<StateSnapshot>> snapshot =
         backend->Snapshot(SnapshotScope::kIncremental);
     EXPECT_TRUE(snapshot.ok());
-    if (!write) return std::vector<std::string>{};
-    Result<std::vector<SnapshotFile>> files =
+    if (!write) return std::vector<StoredFile>{};
+    Result<std::vector<StoredFile>> files =
         (*snapshot)->Write(directory.string(), "op-0", shared.string());
     EXPECT_TRUE(files.ok()) << files.status().ToString();
-    return files.ok() ? PathsOf(*files) : std::vector<std::string>{};
+    return files.ok() ? *files : std::vector<StoredFile>{};
   };
   auto set = [&](int key, int64_t value) {
     ASSERT_TRUE(counts->Insert(KeyOf(key), std::make_unique<Counter>(value)).ok());
   };
   for (int i = 0; i < 10000; ++i) set(i, i);
-  std::vector<std::string> first = checkpoint("chk-1", true);
+  std::vector<StoredFile> first = checkpoint("chk-1", true);
   ASSERT_EQ(first.size(), 1u);
   static_cast<Counter*>(*counts->Find(KeyOf(1)))->value = -1;
   counts->MarkChanged(KeyOf(1));
@@ -528,10 +529,11 @@ TEST(MemoryStateTest, IncrementalCheckpointsChainChangesAndRestore) {
   set(3, -3);
   ASSERT_TRUE(counts->Erase(KeyOf(4)).ok());
   set(10000, 10000);
-  std::vector<std::string> third = checkpoint("chk-3", true);
+  std::vector<StoredFile> third = checkpoint("chk-3", true);
   ASSERT_EQ(third.size(), 2u);
-  EXPECT_EQ(third[0], first[0]);
-  EXPECT_LT(std::filesystem::file_size(third[1]) * 20, std::filesystem::file_size(third[0]));
+  EXPECT_EQ(third[0].path, first[0].path);
+  EXPECT_LT(std::filesystem::file_size(third[1].path) * 20,
+            std::filesystem::file_size(third[0].path));
 
   for (std::string type : {"hashmap", "rocksdb"}) {
     StateBackendSettings settings;
@@ -562,6 +564,37 @@ TEST(MemoryStateTest, IncrementalCheckpointsChainChangesAndRestore) {
 // entries in it (the hashmap backend keeps each as it was just before it
 // changes, unless the writer had it already): the chain restores the state
 // as it was at the barrier.
+// Snapshot files written before files had a trailer (magic "TGSTATE1", the
+// entries ending the file) restore: their entries are counted instead.
+TEST(MemoryStateTest, FilesWithoutATrailerRestore) {
+  ScratchDirectory scratch;
+  std::unique_ptr<KeyedStateBackend> source = MakeStateBackend(StateBackendSettings{}).MoveValue();
+  StateTable* counts = *source->Table("counts", DecodeCounter);
+  for (int i = 0; i < 3000; ++i)
+    ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
+  ASSERT_TRUE(source->Flush().ok());
+  Result<std::vector<StoredFile>> files =
+      (*source->Snapshot(SnapshotScope::kWhole))->Write(scratch.path().string(), "old", "");
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  // The same file as the earlier format wrote it: the trailer (its size is
+  // the last 4 bytes) goes, and the magic says so.
+  std::string path = (*files)[0].path;
+  std::string bytes = *ReadFile(path);
+  uint32_t trailer = 0;
+  std::memcpy(&trailer, bytes.data() + bytes.size() - sizeof(trailer), sizeof(trailer));
+  bytes.resize(bytes.size() - sizeof(trailer) - trailer);
+  bytes.replace(0, 8, "TGSTATE1");
+  ASSERT_TRUE(WriteFileSynced(path, bytes).ok());
+
+  std::unique_ptr<KeyedStateBackend> restored =
+      MakeStateBackend(StateBackendSettings{}).MoveValue();
+  StateTable* table = *restored->Table("counts", DecodeCounter);
+  Status status = restored->Restore({StoredFile{path, std::nullopt}}, nullptr);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(table->size(), 3000u);
+  EXPECT_EQ(ValueOf(*table->Find(KeyOf(2999))), 2999);
+}
+
 TEST(MemoryStateTest, ChangesWhileADeltaIsWrittenAreNotInIt) {
   ScratchDirectory scratch;
   std::filesystem::path shared = scratch.path() / "shared";
@@ -587,7 +620,7 @@ TEST(MemoryStateTest, ChangesWhileADeltaIsWrittenAreNotInIt) {
   }
   ASSERT_TRUE(backend->Flush().ok());
   std::unique_ptr<StateSnapshot> delta = backend->Snapshot(SnapshotScope::kIncremental).MoveValue();
-  std::optional<Result<std::vector<SnapshotFile>>> files;
+  std::optional<Result<std::vector<StoredFile>>> files;
   std::thread writer([&] { files = write(delta.get(), "chk-2"); });
   for (int i = kKeys - 1; i >= 0; --i) {
     if (i % 10 == 3) {
@@ -598,7 +631,9 @@ TEST(MemoryStateTest, ChangesWhileADeltaIsWrittenAreNotInIt) {
       static_cast<Counter*>(*counts->Find(KeyOf(i)))->value = -2;
       counts->MarkChanged(KeyOf(i));
     }
-    if (i % 1000 == 0) ASSERT_TRUE(backend->Flush().ok());
+    if (i % 1000 == 0) {
+      ASSERT_TRUE(backend->Flush().ok());
+    }
   }
   writer.join();
   ASSERT_TRUE(files->ok()) << files->status().ToString();
@@ -607,7 +642,7 @@ TEST(MemoryStateTest, ChangesWhileADeltaIsWrittenAreNotInIt) {
   std::unique_ptr<KeyedStateBackend> restored =
       MakeStateBackend(StateBackendSettings{}).MoveValue();
   StateTable* table = *restored->Table("counts", DecodeCounter);
-  ASSERT_TRUE(restored->Restore(PathsOf(**files), nullptr).ok());
+  ASSERT_TRUE(restored->Restore(**files, nullptr).ok());
   ASSERT_EQ(table->size(), static_cast<size_t>(kKeys));
   for (int i = 0; i < kKeys; ++i) {
     StateValue* value = *table->Find(KeyOf(i));
@@ -626,7 +661,7 @@ TEST(MemoryStateTest, ASnapshotOfATableThatWentAwayFailsToWrite) {
   ASSERT_TRUE(backend->Flush().ok());
   std::unique_ptr<StateSnapshot> snapshot = backend->Snapshot(SnapshotScope::kWhole).MoveValue();
   backend.reset();
-  Result<std::vector<SnapshotFile>> files = snapshot->Write(scratch.path().string(), "late", "");
+  Result<std::vector<StoredFile>> files = snapshot->Write(scratch.path().string(), "late", "");
   ASSERT_FALSE(files.ok());
   EXPECT_NE(files.status().message().find("state table 'counts' went away"), std::string::npos)
       << files.status().ToString();
@@ -645,7 +680,7 @@ TEST(RocksDbStateTest, ASnapshotOutlivesItsBackend) {
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   backend.reset();
   EXPECT_FALSE(std::filesystem::exists(directory));
-  Result<std::vector<SnapshotFile>> files = (*snapshot)->Write(scratch.path().string(), "late", "");
+  Result<std::vector<StoredFile>> files = (*snapshot)->Write(scratch.path().string(), "late", "");
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   snapshot->reset();
   for (const auto& entry : std::filesystem::directory_iterator(scratch.path())) {
@@ -654,7 +689,7 @@ TEST(RocksDbStateTest, ASnapshotOutlivesItsBackend) {
 
   auto restored = MakeRocksDb(scratch.path() / "restored");
   StateTable* counts = *restored->Table("counts", DecodeCounter);
-  ASSERT_TRUE(restored->Restore(PathsOf(*files), nullptr).ok());
+  ASSERT_TRUE(restored->Restore(*files, nullptr).ok());
   EXPECT_EQ(ValueOf(*counts->Find("a")), 1);
 }
 
@@ -774,13 +809,13 @@ class StateSnapshotTest : public testing::TestWithParam<std::tuple<std::string, 
   }
 
   /// Takes a snapshot of `backend` and writes it under the scratch directory.
-  std::vector<std::string> WriteSnapshot(KeyedStateBackend* backend, const std::string& prefix) {
+  std::vector<StoredFile> WriteSnapshot(KeyedStateBackend* backend, const std::string& prefix) {
     Result<std::unique_ptr<StateSnapshot>> snapshot = backend->Snapshot(SnapshotScope::kWhole);
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-    Result<std::vector<SnapshotFile>> files =
+    Result<std::vector<StoredFile>> files =
         (*snapshot)->Write(scratch_.path().string(), prefix, "");
     EXPECT_TRUE(files.ok()) << files.status().ToString();
-    return files.ok() ? PathsOf(*files) : std::vector<std::string>{};
+    return files.ok() ? *files : std::vector<StoredFile>{};
   }
 
   ScratchDirectory scratch_;
@@ -804,7 +839,7 @@ TEST_P(StateSnapshotTest, RestoresWhatTheSnapshotSaw) {
   ASSERT_TRUE(sums->Insert("total", std::make_unique<Counter>(42)).ok());
   ASSERT_TRUE(counts->Erase(KeyOf(7)).ok());
   ASSERT_TRUE(source->Flush().ok());
-  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+  std::vector<StoredFile> files = WriteSnapshot(source.get(), "source");
   // Changes after the snapshot are not in it.
   static_cast<Counter*>(*sums->Find("total"))->value = 43;
   sums->MarkChanged("total");
@@ -838,7 +873,7 @@ TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
   ASSERT_TRUE(source->Flush().ok());
   Result<std::unique_ptr<StateSnapshot>> snapshot = source->Snapshot(SnapshotScope::kWhole);
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-  std::optional<Result<std::vector<SnapshotFile>>> files;
+  std::optional<Result<std::vector<StoredFile>>> files;
   std::thread writer([&] { files = (*snapshot)->Write(scratch_.path().string(), "source", ""); });
   // Every value changes, some keys go, new ones come, while the writer runs.
   for (int i = 0; i < kKeys; ++i) {
@@ -861,7 +896,7 @@ TEST_P(StateSnapshotTest, ChangesWhileTheSnapshotIsWrittenAreNotInIt) {
 
   auto target = MakeBackend(to, "target");
   StateTable* restored = *target->Table("counts", DecodeCounter);
-  ASSERT_TRUE(target->Restore(PathsOf(**files), nullptr).ok());
+  ASSERT_TRUE(target->Restore(**files, nullptr).ok());
   ASSERT_EQ(restored->size(), static_cast<size_t>(kKeys));
   for (int i = 0; i < kKeys; i += 7) {
     StateValue* value = *restored->Find(KeyOf(i));
@@ -883,7 +918,7 @@ TEST_P(StateSnapshotTest, SnapshotsOfARestoredStateHoldUsedAndUnusedEntries) {
   for (int i = 0; i < 1000; ++i)
     ASSERT_TRUE(counts->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
   ASSERT_TRUE(first->Flush().ok());
-  std::vector<std::string> files = WriteSnapshot(first.get(), "first");
+  std::vector<StoredFile> files = WriteSnapshot(first.get(), "first");
 
   auto second = MakeBackend(to, "second");
   StateTable* restored = *second->Table("counts", DecodeCounter);
@@ -893,7 +928,7 @@ TEST_P(StateSnapshotTest, SnapshotsOfARestoredStateHoldUsedAndUnusedEntries) {
   ASSERT_TRUE(restored->Erase(KeyOf(2)).ok());
   ASSERT_TRUE(restored->Insert(KeyOf(3), std::make_unique<Counter>(-3)).ok());
   ASSERT_TRUE(second->Flush().ok());
-  std::vector<std::string> second_files = WriteSnapshot(second.get(), "second");
+  std::vector<StoredFile> second_files = WriteSnapshot(second.get(), "second");
   second.reset();  // the snapshot's files stand on their own
 
   auto third = MakeBackend(from, "third");
@@ -910,7 +945,7 @@ TEST_P(StateSnapshotTest, SnapshotsOfARestoredStateHoldUsedAndUnusedEntries) {
 TEST_P(StateSnapshotTest, RestoresOnlyTheKeysTheFilterKeeps) {
   auto [from, to] = GetParam();
   // Two instances' snapshots are split between two new instances by key.
-  std::vector<std::string> files;
+  std::vector<StoredFile> files;
   for (int instance = 0; instance < 2; ++instance) {
     auto source = MakeBackend(from, "source" + std::to_string(instance));
     StateTable* table = *source->Table("counts", DecodeCounter);
@@ -918,7 +953,7 @@ TEST_P(StateSnapshotTest, RestoresOnlyTheKeysTheFilterKeeps) {
       ASSERT_TRUE(table->Insert(KeyOf(i), std::make_unique<Counter>(i)).ok());
     }
     ASSERT_TRUE(source->Flush().ok());
-    for (const std::string& file :
+    for (const StoredFile& file :
          WriteSnapshot(source.get(), "source" + std::to_string(instance))) {
       files.push_back(file);
     }
@@ -953,7 +988,7 @@ TEST_P(StateSnapshotTest, EntriesKeepTheTimeTheyHaveLeftToLive) {
   now += 60;
   ASSERT_TRUE(table->Insert("new", std::make_unique<Counter>(2)).ok());
   ASSERT_TRUE(source->Flush().ok());
-  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+  std::vector<StoredFile> files = WriteSnapshot(source.get(), "source");
 
   // The restoring process has a clock of its own.
   now = 5000;
@@ -974,7 +1009,7 @@ TEST_P(StateSnapshotTest, UnknownTablesAndCorruptFilesAreErrors) {
   ASSERT_TRUE(
       (*source->Table("windows", DecodeCounter))->Insert("k", std::make_unique<Counter>(1)).ok());
   ASSERT_TRUE(source->Flush().ok());
-  std::vector<std::string> files = WriteSnapshot(source.get(), "source");
+  std::vector<StoredFile> files = WriteSnapshot(source.get(), "source");
 
   auto target = MakeBackend(to, "target");
   ASSERT_TRUE(target->Table("sessions", DecodeCounter).ok());
@@ -982,11 +1017,32 @@ TEST_P(StateSnapshotTest, UnknownTablesAndCorruptFilesAreErrors) {
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("'windows'"), std::string::npos) << status.message();
 
-  std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 2);
+  // A damaged file fails the restore naming it, whether the checkpoint knows
+  // its digest (a checkpoint) or not.
   ASSERT_TRUE(target->Table("windows", DecodeCounter).ok());
+  std::string path = files[0].path;
+  std::string bytes = *ReadFile(path);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+  ASSERT_TRUE(WriteFileSynced(path, bytes).ok());
   status = target->Restore(files, nullptr);
   ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.message().find("truncated or corrupt"), std::string::npos) << status.message();
+  EXPECT_EQ(status.code(), StatusCode::kDataLoss) << status.ToString();
+  EXPECT_NE(status.message().find("'" + path + "' is corrupt"), std::string::npos)
+      << status.message();
+
+  std::filesystem::resize_file(path, bytes.size() - 2);
+  status = target->Restore(files, nullptr);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kDataLoss) << status.ToString();
+  EXPECT_NE(status.message().find("'" + path + "' has " + std::to_string(bytes.size() - 2) +
+                                  " bytes, but was written with " + std::to_string(bytes.size())),
+            std::string::npos)
+      << status.message();
+  status = target->Restore({StoredFile{path, std::nullopt}}, nullptr);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kDataLoss) << status.ToString();
+  EXPECT_NE(status.message().find("'" + path + "' is truncated or corrupt"), std::string::npos)
+      << status.message();
 }
 
 }  // namespace

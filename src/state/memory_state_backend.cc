@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "common/file_image.h"
 #include "common/files.h"
 #include "common/random.h"
 #include "state/frozen_table.h"
@@ -52,10 +53,12 @@ constexpr size_t kPrefetchAhead = 16;
 // checkpoint's thread.
 struct Chain {
   std::mutex mutex;
-  std::string id;                   // names the chain's files
-  std::vector<SnapshotFile> files;  // GUARDED_BY(mutex)
-  uint64_t base_bytes = 0;          // GUARDED_BY(mutex)
-  uint64_t delta_bytes = 0;         // GUARDED_BY(mutex)
+  std::string id;                 // names the chain's files
+  std::vector<StoredFile> files;  // GUARDED_BY(mutex)
+  uint64_t base_bytes = 0;        // GUARDED_BY(mutex)
+  uint64_t delta_bytes = 0;       // GUARDED_BY(mutex)
+  /// Each table's entries at the chain's last file.
+  std::map<std::string, int64_t, std::less<>> sizes;  // GUARDED_BY(mutex)
   /// The snapshot the chain's last file holds (0: none written yet).
   std::atomic<int64_t> last_written{0};
 
@@ -84,8 +87,8 @@ class MemoryStateSnapshot final : public StateSnapshot {
     for (const auto& table : tables_) table->MarkDone();
   }
 
-  Result<std::vector<SnapshotFile>> Write(const std::string& directory, const std::string& prefix,
-                                          const std::string& shared_directory) override {
+  Result<std::vector<StoredFile>> Write(const std::string& directory, const std::string& prefix,
+                                        const std::string& shared_directory) override {
     if (written_) return Status::Internal("a snapshot of the hashmap backend is written once");
     written_ = true;
     bool delta = changes_after_ >= 0;
@@ -93,7 +96,7 @@ class MemoryStateSnapshot final : public StateSnapshot {
       if (delta) return Status::Internal("an incremental snapshot cannot be written whole");
       std::string path = directory + "/" + prefix + ".state";
       ASSIGN_OR_RAISE(FileDigest digest, WriteFile(path, /*delta=*/false));
-      return std::vector<SnapshotFile>{SnapshotFile{path, digest}};
+      return std::vector<StoredFile>{StoredFile{path, digest}};
     }
     std::lock_guard<std::mutex> lock(chain_->mutex);
     if (delta && chain_->last_written != changes_after_) {
@@ -102,11 +105,15 @@ class MemoryStateSnapshot final : public StateSnapshot {
     std::string path =
         fmt::format("{}/{}-{}{}", shared_directory, chain_->id, sequence_, kChainSuffix);
     ASSIGN_OR_RAISE(FileDigest digest, WriteFile(path, delta));
+    if (!delta) chain_->sizes.clear();
+    for (const auto& table : tables_) {
+      chain_->sizes[table->name()] = static_cast<int64_t>(table->table_size());
+    }
     if (delta) {
-      chain_->files.push_back(SnapshotFile{path, digest});
+      chain_->files.push_back(StoredFile{path, digest});
       chain_->delta_bytes += digest.size;
     } else {
-      chain_->files = {SnapshotFile{path, digest}};
+      chain_->files = {StoredFile{path, digest}};
       chain_->base_bytes = digest.size;
       chain_->delta_bytes = 0;
     }
@@ -115,9 +122,18 @@ class MemoryStateSnapshot final : public StateSnapshot {
   }
 
  private:
+  /// REQUIRES: for a delta, the chain's mutex held.
   Result<FileDigest> WriteFile(const std::string& path, bool delta) {
     ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
-    for (const auto& table : tables_) RETURN_NOT_OK(table->WriteTo(file.get(), delta));
+    for (const auto& table : tables_) {
+      std::optional<int64_t> growth;
+      if (delta) {
+        auto before = chain_->sizes.find(table->name());
+        growth = static_cast<int64_t>(table->table_size()) -
+                 (before == chain_->sizes.end() ? 0 : before->second);
+      }
+      RETURN_NOT_OK(table->WriteTo(file.get(), delta, growth));
+    }
     return file->Close();
   }
 
@@ -233,6 +249,7 @@ class MemoryStateTable final : public StateTable {
         if (Node* node = changed_[i].second) freeze(node);
       }
       for (const auto& [key, epoch] : erased_) frozen->erased().push_back(key);
+      frozen->set_table_size(size());
     } else {
       frozen = std::make_shared<FrozenTable>(std::move(name), entries_.size() + restored_.size());
       for (size_t i = 0; i < nodes_.size(); ++i) {
@@ -252,17 +269,18 @@ class MemoryStateTable final : public StateTable {
     return frozen;
   }
 
-  /// Makes room for `more` restored entries, besides those announced before
-  /// (a restore announces every file's entries before adding any).
-  void Reserve(size_t more) {
-    announced_ += more;
-    if (announced_ > restored_.size()) restored_.Reserve(announced_ - restored_.size());
-  }
+  /// A restore's files add `growth` entries (negative: remove): the index is
+  /// sized for all of them at the first restored entry.
+  void Announce(int64_t growth) { announced_ += growth; }
 
   /// Adds a restored entry with the time it had left to live (< 0: none),
   /// still serialized: `bytes` stays in `image`.
   Status Restore(std::string_view key, int64_t remaining_ttl_millis, std::string_view bytes,
-                 const std::shared_ptr<const MappedFile>& image) {
+                 const std::shared_ptr<const FileImage>& image) {
+    if (announced_ > 0) {
+      restored_.Reserve(static_cast<size_t>(announced_));
+      announced_ = 0;
+    }
     if (remaining_ttl_millis == kErasedEntry) {
       // Entries restored before it (in the pending batch too) go.
       FinishRestore();
@@ -272,8 +290,12 @@ class MemoryStateTable final : public StateTable {
       return Status::OK();
     }
     if (ttl() && remaining_ttl_millis == 0) return Status::OK();
-    auto it = entries_.find(key);
-    if (it != entries_.end()) EraseEntry(it);
+    // Restored entries go to restored_: entries_ is empty unless the operator
+    // had state before the restore.
+    if (!entries_.empty()) {
+      auto it = entries_.find(key);
+      if (it != entries_.end()) EraseEntry(it);
+    }
     if (images_.empty() || images_.back().bytes != image) images_.push_back(Image{image, 0});
     RestoredEntries::Entry entry;
     entry.key = key;
@@ -319,7 +341,7 @@ class MemoryStateTable final : public StateTable {
   };
   // A restored snapshot file and how many entries are still serialized in it.
   struct Image {
-    std::shared_ptr<const MappedFile> bytes;
+    std::shared_ptr<const FileImage> bytes;
     size_t undecoded = 0;
   };
 
@@ -498,7 +520,7 @@ class MemoryStateTable final : public StateTable {
   /// Restored entries go into restored_ in batches of kRestoreBatch.
   static constexpr size_t kRestoreBatch = 256;
   std::vector<RestoredEntries::Entry> pending_restore_;
-  size_t announced_ = 0;  // restored entries Reserve was told of
+  int64_t announced_ = 0;  // restored entries to come
   size_t cleanup_cursor_ = 0;
 };
 
@@ -535,16 +557,16 @@ class MemoryStateBackend final : public KeyedStateBackend {
         std::make_unique<MemoryStateSnapshot>(std::move(frozen), sequence, chain_, changes_after));
   }
 
-  Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
+  Status Restore(const std::vector<StoredFile>& files, const StateKeyFilter& keep) override {
     Status status = RestoreStateSnapshots(
         files, keep, tables_,
         [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-           std::string_view value, const std::shared_ptr<const MappedFile>& image) {
+           std::string_view value, const std::shared_ptr<const FileImage>& image) {
           return table->Restore(key, remaining_ttl_millis, value, image);
         },
-        [this](std::string_view name, size_t entries) {
+        [this](std::string_view name, int64_t growth) {
           auto it = tables_.find(name);
-          if (it != tables_.end()) it->second->Reserve(entries);
+          if (it != tables_.end()) it->second->Announce(growth);
         });
     for (auto& [name, table] : tables_) table->FinishRestore();
     return status;

@@ -131,14 +131,14 @@ class RocksDbStateSnapshot final : public StateSnapshot {
     std::filesystem::remove_all(checkpoint_, ignored);
   }
 
-  Result<std::vector<SnapshotFile>> Write(const std::string& directory, const std::string& prefix,
-                                          const std::string& shared_directory) override {
+  Result<std::vector<StoredFile>> Write(const std::string& directory, const std::string& prefix,
+                                        const std::string& shared_directory) override {
     if (!shared_directory.empty()) {
       ASSIGN_OR_RAISE(std::vector<std::string> paths,
                       WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory, prefix,
                                                  shared_directory));
-      std::vector<SnapshotFile> files;
-      for (std::string& path : paths) files.push_back(SnapshotFile{std::move(path), std::nullopt});
+      std::vector<StoredFile> files;
+      for (std::string& path : paths) files.push_back(StoredFile{std::move(path), std::nullopt});
       return files;
     }
     std::string path = directory + "/" + prefix + ".state";
@@ -155,7 +155,7 @@ class RocksDbStateSnapshot final : public StateSnapshot {
                                  return file->Add(key, remaining, payload);
                                }));
     ASSIGN_OR_RAISE(FileDigest digest, file->Close());
-    return std::vector<SnapshotFile>{SnapshotFile{path, digest}};
+    return std::vector<StoredFile>{StoredFile{path, digest}};
   }
 
  private:
@@ -739,7 +739,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
 
   /// Canonical snapshot files are read as they are; an incremental checkpoint
   /// is linked into a scratch directory and read from there.
-  Status Restore(const std::vector<std::string>& files, const StateKeyFilter& keep) override {
+  Status Restore(const std::vector<StoredFile>& files, const StateKeyFilter& keep) override {
     rocksdb::WriteBatch batch;
     RocksDbStateTable* batch_table = nullptr;
     auto restore = [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
@@ -752,25 +752,25 @@ class RocksDbStateBackend final : public KeyedStateBackend {
       table->Restore(key, remaining_ttl_millis, value, &batch);
       return Status::OK();
     };
-    std::vector<std::string> canonical;
-    for (const std::string& file : files) {
-      if (file.ends_with(".incremental.state")) {
+    std::vector<StoredFile> canonical;
+    for (const StoredFile& file : files) {
+      if (file.path.ends_with(".incremental.state")) {
         return Status::Invalid(
             "'{}' is part of an incremental checkpoint of the hashmap state backend, which only "
             "that backend restores; restore with 'state.backend.type' = 'hashmap', or take a "
             "savepoint to change the state backend",
-            file);
+            file.path);
       }
-      if (IsRocksDbCheckpointManifest(file)) {
-        RETURN_NOT_OK(RestoreCheckpoint(file, keep, restore));
-      } else if (IsStateSnapshotFile(file)) {
+      if (IsRocksDbCheckpointManifest(file.path)) {
+        RETURN_NOT_OK(RestoreCheckpoint(file.path, keep, restore));
+      } else if (IsStateSnapshotFile(file.path)) {
         canonical.push_back(file);
       }
     }
     RETURN_NOT_OK(RestoreStateSnapshots(
         canonical, keep, tables_,
         [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
-            std::string_view value, const std::shared_ptr<const MappedFile>&) {
+            std::string_view value, const std::shared_ptr<const FileImage>&) {
           return restore(table, key, remaining_ttl_millis, value);
         }));
     if (batch_table != nullptr && batch.Count() > 0) {

@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "common/file_image.h"
 #include "common/files.h"
 #include "common/result.h"
 #include "state/keyed_state.h"
@@ -23,10 +25,13 @@ inline constexpr int64_t kErasedEntry = INT64_MIN;
 /// restore (so a savepoint taken on one backend restores on the other). A file
 /// holds, after a magic header, each table's name followed by its entries:
 /// key, the time it has left to live under a TTL (-1 without one), and the
-/// value's bytes (StateValue::Serialize). The checkpoint metadata records each
-/// file's checksum. A file of an incremental checkpoint (the changes since the
-/// previous one, restored after the files before it) also holds erased keys,
-/// which a reader sees with kErasedEntry as their remaining time to live.
+/// value's bytes (StateValue::Serialize). A file of an incremental checkpoint
+/// (the changes since the previous one, restored after the files before it)
+/// also holds erased keys, which a reader sees with kErasedEntry as their
+/// remaining time to live. A trailer after the entries says how many entries
+/// the file adds to each table, so that a restore sizes its tables before the
+/// entries arrive.
+/// The checkpoint metadata records each file's size and checksum.
 ///
 /// Writes a snapshot file in this format (through a SyncedFileWriter, which
 /// writes it in pieces of 1 MB) and syncs it on Close(). Not thread-safe.
@@ -34,7 +39,10 @@ class StateSnapshotWriter {
  public:
   static Result<std::unique_ptr<StateSnapshotWriter>> Create(const std::string& path);
 
-  Status BeginTable(std::string_view name);
+  /// Starts the entries of table `name`. `growth`: how many entries the file
+  /// adds to the table (negative: removes), for a file that follows another
+  /// (a delta); by default the entries it holds.
+  Status BeginTable(std::string_view name, std::optional<int64_t> growth = std::nullopt);
   /// `remaining_ttl_millis` < 0: the table has no TTL.
   Status Add(std::string_view key, int64_t remaining_ttl_millis, std::string_view value);
   /// The key was erased since the file this one follows.
@@ -47,87 +55,76 @@ class StateSnapshotWriter {
 
   std::unique_ptr<SyncedFileWriter> file_;
   std::string header_;  // of the entry being added
+  struct Table {
+    std::string name;
+    int64_t entries = 0;
+    std::optional<int64_t> growth;
+  };
+  std::vector<Table> tables_;
 };
 
-using StateSnapshotVisitor =
-    std::function<Status(std::string_view table, std::string_view key, int64_t remaining_ttl_millis,
-                         std::string_view value)>;
+/// Called for every entry a restore reads: `image` is the file that `table`,
+/// `key` and `value` point into (a backend may keep the views, and the image,
+/// to decode values later).
+using StateSnapshotVisitor = std::function<Status(
+    const std::shared_ptr<const FileImage>& image, std::string_view table, std::string_view key,
+    int64_t remaining_ttl_millis, std::string_view value)>;
 
-/// How many entries a snapshot file holds of a table, told before its entries
-/// are visited (so that a backend can size its tables).
-using StateSnapshotSizes = std::function<void(std::string_view table, size_t entries)>;
-
-/// Snapshot file `path`, mapped into memory; the string views VisitStateSnapshot
-/// hands out point into (a backend may keep them, and the image, to decode
-/// values later).
-Result<std::shared_ptr<const MappedFile>> LoadStateSnapshot(const std::string& path);
-
-/// Calls `visit` for every entry of `image` (loaded from `path`), in file
-/// order, after telling `sizes` (when set) each table's number of entries.
-/// Fails with a DataError naming the file when it is not a complete state
-/// snapshot.
-Status VisitStateSnapshot(std::string_view image, const std::string& path,
-                          const StateSnapshotVisitor& visit,
-                          const StateSnapshotSizes& sizes = nullptr);
-
-/// Tells `sizes` each table's number of entries in `image` (loaded from
-/// `path`); fails like VisitStateSnapshot.
-Status CountStateSnapshot(std::string_view image, const std::string& path,
-                          const StateSnapshotSizes& sizes);
+/// How many entries a snapshot file adds to a table (negative: removes), so
+/// that a backend can size its tables: the sum over a chain of files is the
+/// number of entries it restores.
+using StateSnapshotSizes = std::function<void(std::string_view table, int64_t growth)>;
 
 /// True for a file in the canonical format ("<prefix>.state").
 bool IsStateSnapshotFile(const std::string& path);
 
-/// LoadStateSnapshot, then VisitStateSnapshot.
-Status ReadStateSnapshot(const std::string& path, const StateSnapshotVisitor& visit,
-                         const StateSnapshotSizes& sizes = nullptr);
+/// Reads snapshot `files` in order and calls `visit` for every entry, in file
+/// order, after telling `sizes` (when set) the entries of every file. Each
+/// file is checked against its digest: an entry may be visited before the
+/// check, so a failure means that nothing visited may be kept. `shared`:
+/// several readers restore parts of these files (a restore at another
+/// parallelism), so they are mapped from the page cache rather than read into
+/// memory of their own. Fails with a DataLoss error naming a file that is
+/// truncated or corrupt, and with an Invalid error on a file of another
+/// format.
+Status ReadStateSnapshots(const std::vector<StoredFile>& files, bool shared,
+                          const StateSnapshotSizes& sizes, const StateSnapshotVisitor& visit);
 
 /// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value,
 /// image)` for every entry of `files` that `keep` (when set) accepts, `table`
 /// being the table of that name in `tables` (a map from name to unique_ptr) and
-/// `image` the loaded file that `key` and `value` point into. `sizes` (when
-/// set) hears the entries of every file before any is restored, so that a
-/// backend sizes its tables once for a chain of files. Fails naming a table
-/// that `tables` lacks, and on files of another format.
+/// `image` the file that `key` and `value` point into. `sizes` (when set)
+/// hears the entries of every file before any is restored, so that a backend
+/// sizes its tables once for a chain of files. Fails as ReadStateSnapshots
+/// does, and naming a table that `tables` lacks.
 template <typename Tables, typename RestoreEntry>
-Status RestoreStateSnapshots(const std::vector<std::string>& files, const StateKeyFilter& keep,
+Status RestoreStateSnapshots(const std::vector<StoredFile>& files, const StateKeyFilter& keep,
                              const Tables& tables, RestoreEntry restore,
                              const StateSnapshotSizes& sizes = nullptr) {
-  std::vector<std::shared_ptr<const MappedFile>> images;
-  for (const std::string& file : files) {
-    if (!IsStateSnapshotFile(file)) {
-      return Status::Invalid(
-          "'{}' is not in the canonical snapshot format: it is part of an incremental checkpoint "
-          "of the rocksdb state backend, which only that backend restores; restore with "
-          "'state.backend.type' = 'rocksdb', or take a savepoint to change the state backend",
-          file);
-    }
-    ASSIGN_OR_RAISE(std::shared_ptr<const MappedFile> image, LoadStateSnapshot(file));
-    if (sizes) RETURN_NOT_OK(CountStateSnapshot(image->bytes(), file, sizes));
-    images.push_back(std::move(image));
-  }
-  for (size_t f = 0; f < files.size(); ++f) {
-    const std::string& file = files[f];
-    const std::shared_ptr<const MappedFile>& image = images[f];
-    RETURN_NOT_OK(VisitStateSnapshot(
-        image->bytes(), file,
-        [&](std::string_view name, std::string_view key, int64_t remaining_ttl_millis,
-            std::string_view value) -> Status {
+  // The entries of a table follow each other, with their name in one place.
+  std::string_view last_name;
+  decltype(tables.begin()->second.get()) last_table = nullptr;
+  return ReadStateSnapshots(
+      files, /*shared=*/keep != nullptr, sizes,
+      [&](const std::shared_ptr<const FileImage>& image, std::string_view name,
+          std::string_view key, int64_t remaining_ttl_millis, std::string_view value) -> Status {
+        if (name.data() != last_name.data() || name.size() != last_name.size()) {
           auto it = tables.find(name);
           if (it == tables.end()) {
             return Status::NotFound(
                 "The restored state has a table '{}' that this operator does not keep", name);
           }
-          if (keep && !keep(name, key)) return Status::OK();
-          Status status = restore(it->second.get(), key, remaining_ttl_millis, value, image);
-          if (!status.ok()) {
-            return status.WithContext(
-                fmt::format("restoring state table '{}' from '{}'", name, file));
-          }
-          return Status::OK();
-        }));
-  }
-  return Status::OK();
+          last_name = name;
+          last_table = it->second.get();
+        }
+        if (keep && !keep(name, key)) return Status::OK();
+        Status status = restore(last_table, key, remaining_ttl_millis, value, image);
+        if (!status.ok()) {
+          return status.WithContext(
+              fmt::format("restoring state table '{}' from '{}'", name, image->path()));
+        }
+        return Status::OK();
+      });
 }
 
 /// What a snapshot records of an entry written at `written_at` (table clock)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A corrupt or partial checkpoint is detected and skipped: the job is killed
-# after its third checkpoint; then a state file of the newest checkpoint gets
-# truncated, and the _metadata of the one before it. The next run must log why
-# it skips each, restore the oldest, and commit exactly the rows of an
-# uninterrupted run.
+# after its fourth checkpoint; then one byte of a state file of the newest
+# checkpoint is changed in place (same size: found by its checksum while the
+# restore reads it), a state file of the one before is truncated (found when
+# its metadata is loaded), and the _metadata of the one before that is
+# truncated. The next run must log why it skips each, restore the oldest, and
+# commit exactly the rows of an uninterrupted run.
 # Usage: corrupted_checkpoint_test.sh <path to tiangong>
 set -uo pipefail
 source "$(dirname "$0")/checkpoint_test_lib.sh"
@@ -12,29 +14,43 @@ EVENTS=40000
 
 make_reference
 start_job "$work/job" "$work/job.log"
-wait_for_line "$work/job.log" "checkpoint 3 complete" || fail "no third checkpoint: $(tail -3 "$work/job.log")"
+wait_for_line "$work/job.log" "checkpoint 4 complete" || fail "no fourth checkpoint: $(tail -3 "$work/job.log")"
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 
 checkpoints=$(ls -d "$work"/job/checkpoints/*/chk-* | sort -t- -k2 -n)
 newest=$(echo "$checkpoints" | tail -1)
-second=$(echo "$checkpoints" | tail -2 | head -1)
-oldest=$(echo "$checkpoints" | tail -3 | head -1)
-# A state file only the newest checkpoint has: written after the _metadata of
-# the one before (incremental checkpoints keep their files in shared/).
-state_file=$(find "$newest/.." -name '*.state' -newer "$second/_metadata" ! -newer "$newest/_metadata" |
-  head -1)
-[ -n "$state_file" ] || fail "the newest checkpoint has no state file of its own"
-truncate -s $(($(stat -c %s "$state_file") / 2)) "$state_file"
+third=$(echo "$checkpoints" | tail -2 | head -1)
+second=$(echo "$checkpoints" | tail -3 | head -1)
+oldest=$(echo "$checkpoints" | tail -4 | head -1)
+id_of() { basename "$1" | cut -d- -f2; }
+# A state file only checkpoint <dir> has: written after the _metadata of the
+# one before (incremental checkpoints keep their files in shared/).
+own_state_file() {  # <dir> <the one before>
+  find "$1/.." -name '*.state' -size +0 -newer "$2/_metadata" ! -newer "$1/_metadata" | head -1
+}
+changed=$(own_state_file "$newest" "$third")
+truncated=$(own_state_file "$third" "$second")
+[ -n "$changed" ] || fail "the newest checkpoint has no state file of its own"
+[ -n "$truncated" ] || fail "the third checkpoint has no state file of its own"
+size=$(stat -c %s "$changed")
+# The byte in the middle of the file, xor 0x20.
+offset=$((size / 2))
+byte=$(od -An -tu1 -j "$offset" -N1 "$changed" | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 32)))" | dd of="$changed" bs=1 seek="$offset" conv=notrunc 2>/dev/null
+[ "$(stat -c %s "$changed")" = "$size" ] || fail "changing a byte changed the size"
+truncate -s $(($(stat -c %s "$truncated") / 2)) "$truncated"
 truncate -s 20 "$second/_metadata"
 
 # The restarted run goes to the end unpaced, logging to $work/job.log.
 run_to_end "$work/job" || fail "the restarted run failed: $(tail -3 "$work/job.log")"
-grep -q "Skipping checkpoint $(basename "$newest" | cut -d- -f2) .*$(basename "$state_file")" "$work/job.log" ||
-  fail "no log line names the damaged state file of the newest checkpoint: $(grep -i skipping "$work/job.log")"
-grep -q "Skipping checkpoint $(basename "$second" | cut -d- -f2) .*_metadata" "$work/job.log" ||
+grep -q "Skipping checkpoint $(id_of "$newest") .*$(basename "$changed")' is corrupt" "$work/job.log" ||
+  fail "no log line names the changed state file of the newest checkpoint: $(grep -i skipping "$work/job.log")"
+grep -q "Skipping checkpoint $(id_of "$third") .*$(basename "$truncated")" "$work/job.log" ||
+  fail "no log line names the truncated state file: $(grep -i skipping "$work/job.log")"
+grep -q "Skipping checkpoint $(id_of "$second") .*_metadata" "$work/job.log" ||
   fail "no log line names the truncated _metadata: $(grep -i skipping "$work/job.log")"
-grep -q "restores from checkpoint $(basename "$oldest" | cut -d- -f2) " "$work/job.log" ||
+grep -q "restores from checkpoint $(id_of "$oldest") " "$work/job.log" ||
   fail "the run did not restore the oldest checkpoint: $(grep restores "$work/job.log")"
-expect_reference_rows "$work/job" "after restoring past two damaged checkpoints"
+expect_reference_rows "$work/job" "after restoring past three damaged checkpoints"
 finish corrupted_checkpoint_test

@@ -7,7 +7,7 @@ SET 'pipeline.name' = 'window-join';
 SET 'execution.checkpointing.interval' = '1s';
 SET 'execution.checkpointing.mode' = '${MODE}';
 SET 'state.checkpoints.dir' = '${DIR}/checkpoints';
-SET 'state.checkpoints.num-retained' = '3';
+SET 'state.checkpoints.num-retained' = '4';
 
 CREATE TABLE events (
     event_type INT,
