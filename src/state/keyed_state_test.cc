@@ -15,6 +15,7 @@
 
 #include <fmt/core.h>
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "common/scratch_directory.h"
 #include "state/timer_service.h"
@@ -461,6 +462,17 @@ TEST(RocksDbStateTest, IncrementalCheckpointsShareFilesAndRestore) {
   }
   EXPECT_FALSE(reused.empty()) << "the second checkpoint wrote every SST file again";
   EXPECT_GT(shared_files(second).size(), reused.size()) << "the second checkpoint added nothing";
+  // The SST files come with the size and checksum RocksDB computed as it wrote
+  // them, which must be those of the files' bytes.
+  size_t with_digest = 0;
+  for (const StoredFile& file : second) {
+    if (!file.digest) continue;
+    ++with_digest;
+    std::string bytes = *ReadFile(file.path);
+    EXPECT_EQ(file.digest->size, bytes.size()) << file.path;
+    EXPECT_EQ(file.digest->checksum, XXH3_64bits(bytes.data(), bytes.size())) << file.path;
+  }
+  EXPECT_EQ(with_digest, shared_files(second).size());
 
   auto restored = MakeRocksDb(scratch.path() / "restored");
   int64_t later = 50000;

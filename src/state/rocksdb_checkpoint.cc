@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <xxhash.h>
 
 #include "common/files.h"
 #include "state/state_snapshot.h"
@@ -26,10 +27,12 @@ Status RocksDbCheckpointError(const rocksdb::Status& status, std::string_view op
                          status.ToString());
 }
 
-// A hard link where the file system allows one, else a copy.
-Status LinkOrCopy(const fs::path& from, const fs::path& to) {
+// A hard link where the file system allows one, else a copy (`*copied`,
+// when given, says which).
+Status LinkOrCopy(const fs::path& from, const fs::path& to, bool* copied = nullptr) {
   std::error_code error;
   fs::create_hard_link(from, to, error);
+  if (copied != nullptr) *copied = static_cast<bool>(error);
   if (!error) return Status::OK();
   error.clear();
   fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
@@ -41,6 +44,36 @@ Status LinkOrCopy(const fs::path& from, const fs::path& to) {
 }
 
 std::string_view ToView(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+constexpr const char* kSstChecksumName = "TiangongXxh3";
+
+// The XXH3 checksum of an SST file's bytes, as RocksDB writes them.
+class SstChecksum final : public rocksdb::FileChecksumGenerator {
+ public:
+  SstChecksum() { XXH3_64bits_reset(state_.get()); }
+  void Update(const char* data, size_t n) override { XXH3_64bits_update(state_.get(), data, n); }
+  void Finalize() override { checksum_ = XXH3_64bits_digest(state_.get()); }
+  std::string GetChecksum() const override {
+    return std::string(reinterpret_cast<const char*>(&checksum_), sizeof(checksum_));
+  }
+  const char* Name() const override { return kSstChecksumName; }
+
+ private:
+  struct Free {
+    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
+  };
+  std::unique_ptr<XXH3_state_t, Free> state_{XXH3_createState()};
+  uint64_t checksum_ = 0;
+};
+
+class SstChecksumFactory final : public rocksdb::FileChecksumGenFactory {
+ public:
+  std::unique_ptr<rocksdb::FileChecksumGenerator> CreateFileChecksumGenerator(
+      const rocksdb::FileChecksumGenContext&) override {
+    return std::make_unique<SstChecksum>();
+  }
+  const char* Name() const override { return kSstChecksumName; }
+};
 
 }  // namespace
 
@@ -62,7 +95,11 @@ Result<StoredValue> ParseStoredValue(std::string_view bytes, bool ttl, const std
   return stored;
 }
 
-Status CreateRocksDbCheckpoint(rocksdb::DB* db, const std::string& directory) {
+std::shared_ptr<rocksdb::FileChecksumGenFactory> MakeSstChecksumFactory() {
+  return std::make_shared<SstChecksumFactory>();
+}
+
+Result<SstDigests> CreateRocksDbCheckpoint(rocksdb::DB* db, const std::string& directory) {
   rocksdb::Checkpoint* raw = nullptr;
   rocksdb::Status status = rocksdb::Checkpoint::Create(db, &raw);
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -70,11 +107,23 @@ Status CreateRocksDbCheckpoint(rocksdb::DB* db, const std::string& directory) {
   // the newest state only in memory.
   if (status.ok()) status = checkpoint->CreateCheckpoint(directory, /*log_size_for_flush=*/0);
   if (!status.ok()) return RocksDbCheckpointError(status, "creating", directory);
-  return Status::OK();
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  SstDigests digests;
+  for (const rocksdb::LiveFileMetaData& file : files) {
+    if (file.file_checksum_func_name != kSstChecksumName ||
+        file.file_checksum.size() != sizeof(uint64_t)) {
+      continue;
+    }
+    FileDigest digest{file.size, 0};
+    std::memcpy(&digest.checksum, file.file_checksum.data(), sizeof(uint64_t));
+    digests[fs::path(file.name).filename().string()] = digest;
+  }
+  return digests;
 }
 
-Result<std::vector<std::string>> WriteIncrementalCheckpoint(
-    const std::string& checkpoint, const std::string& identity,
+Result<std::vector<StoredFile>> WriteIncrementalCheckpoint(
+    const std::string& checkpoint, const SstDigests& digests, const std::string& identity,
     const std::vector<RocksDbTableInfo>& tables, const std::string& directory,
     const std::string& prefix, const std::string& shared_directory) {
   std::string manifest = fmt::format("{}\n", kManifestHeader);
@@ -91,10 +140,13 @@ Result<std::vector<std::string>> WriteIncrementalCheckpoint(
                            error.message());
   }
   std::sort(files.begin(), files.end());
-  std::vector<std::string> paths;
+  std::vector<StoredFile> stored;
   for (const fs::path& file : files) {
     std::string name = file.filename().string();
     fs::path target;
+    // RocksDB synced the SST files it wrote and knows their checksums; a
+    // copy is synced and read when its checkpoint is completed.
+    bool copied = false;
     if (file.extension() == ".sst") {
       // SST files never change: one already in the shared directory (from an
       // earlier checkpoint) is used as it is.
@@ -102,7 +154,7 @@ Result<std::vector<std::string>> WriteIncrementalCheckpoint(
       if (!fs::exists(target, error)) {
         fs::path temporary = target;
         temporary += ".inprogress";
-        RETURN_NOT_OK(LinkOrCopy(file, temporary));
+        RETURN_NOT_OK(LinkOrCopy(file, temporary, &copied));
         fs::rename(temporary, target, error);
         if (error) {
           return Status::IOError("Cannot move '{}' into place: {}", target.string(),
@@ -113,13 +165,16 @@ Result<std::vector<std::string>> WriteIncrementalCheckpoint(
       target = fs::path(directory) / fmt::format("{}-{}", prefix, name);
       RETURN_NOT_OK(LinkOrCopy(file, target));
     }
-    paths.push_back(target.string());
+    StoredFile& written = stored.emplace_back();
+    written.path = target.string();
+    auto digest = digests.find(name);
+    if (digest != digests.end() && !copied) written.digest = digest->second;
     manifest += fmt::format("file {} {}\n", name, target.lexically_relative(directory).string());
   }
   std::string manifest_path = fmt::format("{}/{}{}", directory, prefix, kManifestSuffix);
   RETURN_NOT_OK(WriteFileSynced(manifest_path, manifest));
-  paths.push_back(manifest_path);
-  return paths;
+  stored.push_back(StoredFile{manifest_path, std::nullopt});
+  return stored;
 }
 
 bool IsRocksDbCheckpointManifest(const std::string& path) {

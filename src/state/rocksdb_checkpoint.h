@@ -2,13 +2,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <rocksdb/db.h>
+#include <rocksdb/file_checksum.h>
 #include <rocksdb/options.h>
 
+#include "common/files.h"
 #include "common/result.h"
 
 namespace tiangong {
@@ -47,14 +51,25 @@ struct StoredValue {
 Result<StoredValue> ParseStoredValue(std::string_view bytes, bool ttl, const std::string& table,
                                      const std::string& directory);
 
-/// Makes a RocksDB checkpoint of `db` in `directory`, which must not exist.
-Status CreateRocksDbCheckpoint(rocksdb::DB* db, const std::string& directory);
+/// Has RocksDB compute each SST file's XXH3 checksum as it writes the file
+/// (what checkpoint metadata records), so that a checkpoint need not read its
+/// new SST files again. For `rocksdb::Options::file_checksum_gen_factory`.
+std::shared_ptr<rocksdb::FileChecksumGenFactory> MakeSstChecksumFactory();
 
-/// Writes checkpoint `checkpoint` (from CreateRocksDbCheckpoint) as described
-/// above and returns the paths of every file it consists of. `identity` is
-/// the database's unique id: shared files are named by it.
-Result<std::vector<std::string>> WriteIncrementalCheckpoint(
-    const std::string& checkpoint, const std::string& identity,
+/// The sizes and checksums of SST files, by file name ("000012.sst").
+using SstDigests = std::map<std::string, FileDigest>;
+
+/// Makes a RocksDB checkpoint of `db` in `directory`, which must not exist,
+/// and returns the digests RocksDB computed of its SST files (those it knows:
+/// a file the checkpoint has that a compaction deleted from the database
+/// since has none).
+Result<SstDigests> CreateRocksDbCheckpoint(rocksdb::DB* db, const std::string& directory);
+
+/// Writes checkpoint `checkpoint` (from CreateRocksDbCheckpoint, with its
+/// `digests`) as described above and returns every file it consists of.
+/// `identity` is the database's unique id: shared files are named by it.
+Result<std::vector<StoredFile>> WriteIncrementalCheckpoint(
+    const std::string& checkpoint, const SstDigests& digests, const std::string& identity,
     const std::vector<RocksDbTableInfo>& tables, const std::string& directory,
     const std::string& prefix, const std::string& shared_directory);
 

@@ -120,9 +120,10 @@ struct Database {
 /// canonical format for a savepoint.
 class RocksDbStateSnapshot final : public StateSnapshot {
  public:
-  RocksDbStateSnapshot(std::string checkpoint, std::string identity,
+  RocksDbStateSnapshot(std::string checkpoint, SstDigests digests, std::string identity,
                        std::vector<RocksDbTableInfo> tables, rocksdb::Options options)
       : checkpoint_(std::move(checkpoint)),
+        digests_(std::move(digests)),
         identity_(std::move(identity)),
         tables_(std::move(tables)),
         options_(std::move(options)) {}
@@ -134,12 +135,8 @@ class RocksDbStateSnapshot final : public StateSnapshot {
   Result<std::vector<StoredFile>> Write(const std::string& directory, const std::string& prefix,
                                         const std::string& shared_directory) override {
     if (!shared_directory.empty()) {
-      ASSIGN_OR_RAISE(std::vector<std::string> paths,
-                      WriteIncrementalCheckpoint(checkpoint_, identity_, tables_, directory, prefix,
-                                                 shared_directory));
-      std::vector<StoredFile> files;
-      for (std::string& path : paths) files.push_back(StoredFile{std::move(path), std::nullopt});
-      return files;
+      return WriteIncrementalCheckpoint(checkpoint_, digests_, identity_, tables_, directory,
+                                        prefix, shared_directory);
     }
     std::string path = directory + "/" + prefix + ".state";
     ASSIGN_OR_RAISE(std::unique_ptr<StateSnapshotWriter> file, StateSnapshotWriter::Create(path));
@@ -160,6 +157,7 @@ class RocksDbStateSnapshot final : public StateSnapshot {
 
  private:
   std::string checkpoint_;
+  SstDigests digests_;
   std::string identity_;
   std::vector<RocksDbTableInfo> tables_;
   rocksdb::Options options_;
@@ -590,6 +588,7 @@ rocksdb::Options MakeOptions(int64_t memory_bytes) {
 
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.file_checksum_gen_factory = MakeSstChecksumFactory();
   // Memtables of all tables share half the budget, charged to the block cache
   // so that the cache's capacity bounds the total.
   options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(memory / 2, cache);
@@ -732,9 +731,10 @@ class RocksDbStateBackend final : public KeyedStateBackend {
         fmt::format("{}.checkpoint-{}", database_->directory, database_->next_checkpoint++);
     std::error_code ignored;
     std::filesystem::remove_all(checkpoint, ignored);  // left by an earlier process
-    RETURN_NOT_OK(CreateRocksDbCheckpoint(database_->db.get(), checkpoint));
+    ASSIGN_OR_RAISE(SstDigests digests, CreateRocksDbCheckpoint(database_->db.get(), checkpoint));
     return std::unique_ptr<StateSnapshot>(std::make_unique<RocksDbStateSnapshot>(
-        std::move(checkpoint), database_->identity, std::move(tables), database_->options));
+        std::move(checkpoint), std::move(digests), database_->identity, std::move(tables),
+        database_->options));
   }
 
   /// Canonical snapshot files are read as they are; an incremental checkpoint
