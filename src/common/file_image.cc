@@ -10,6 +10,8 @@
 
 #include <xxhash.h>
 
+#include "common/checksum.h"
+
 namespace tiangong {
 namespace {
 
@@ -176,9 +178,7 @@ void FileImageReader::Run() {
 
 Status FileImageReader::Read(Source* source) {
   FileImage& image = *source->image;
-  XXH3_state_t* state = XXH3_createState();
-  if (state == nullptr) return Status::OutOfMemory("Cannot read '{}'", image.path_);
-  XXH3_64bits_reset(state);
+  StreamingChecksum checksum;
   size_t done = 0;
   Status status;
   while (done < image.size_ && status.ok()) {
@@ -204,13 +204,12 @@ Status FileImageReader::Read(Source* source) {
       break;  // the file shrank since it was opened
     } else {
       size_t arrived = std::min(image.size_, done + static_cast<size_t>(got));
-      XXH3_64bits_update(state, image.data_ + done, arrived - done);
+      checksum.Update(image.data_ + done, arrived - done);
       done = arrived;
       image.Arrived(done);
     }
   }
-  if (status.ok()) status = image.Check(done, XXH3_64bits_digest(state));
-  XXH3_freeState(state);
+  if (status.ok()) status = image.Check(done, checksum.Digest());
   return status;
 }
 

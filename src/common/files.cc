@@ -10,8 +10,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include <xxhash.h>
-
 namespace tiangong {
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -72,13 +70,6 @@ struct SyncedFileWriter::Buffer {
   size_t filled = 0;
 };
 
-struct SyncedFileWriter::Checksum {
-  struct Free {
-    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
-  };
-  std::unique_ptr<XXH3_state_t, Free> state{XXH3_createState()};
-};
-
 Result<std::unique_ptr<SyncedFileWriter>> SyncedFileWriter::Create(const std::string& path) {
   constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
   bool direct = true;
@@ -89,19 +80,14 @@ Result<std::unique_ptr<SyncedFileWriter>> SyncedFileWriter::Create(const std::st
   }
   if (fd < 0) return Status::IOError("Cannot create '{}': {}", path, std::strerror(errno));
   std::unique_ptr<SyncedFileWriter> writer(new SyncedFileWriter(path, fd, direct));
-  if (!writer->buffer_->data || !writer->checksum_->state) {
+  if (!writer->buffer_->data) {
     return Status::OutOfMemory("Cannot allocate the buffers to write '{}'", path);
   }
-  XXH3_64bits_reset(writer->checksum_->state.get());
   return writer;
 }
 
 SyncedFileWriter::SyncedFileWriter(std::string path, int fd, bool direct)
-    : path_(std::move(path)),
-      fd_(fd),
-      direct_(direct),
-      buffer_(std::make_unique<Buffer>()),
-      checksum_(std::make_unique<Checksum>()) {}
+    : path_(std::move(path)), fd_(fd), direct_(direct), buffer_(std::make_unique<Buffer>()) {}
 
 SyncedFileWriter::~SyncedFileWriter() {
   if (fd_ >= 0) ::close(fd_);
@@ -131,7 +117,7 @@ Status SyncedFileWriter::WriteBuffer(size_t size) {
     direct_ = false;
   }
   const char* data = buffer_->data.get();
-  XXH3_64bits_update(checksum_->state.get(), data, size);
+  checksum_.Update(data, size);
   size_t done = 0;
   while (done < size) {
     ssize_t wrote = ::write(fd_, data + done, size - done);
@@ -155,7 +141,7 @@ Result<FileDigest> SyncedFileWriter::Close() {
   int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) return Error("write");
-  return FileDigest{size_, XXH3_64bits_digest(checksum_->state.get())};
+  return FileDigest{size_, checksum_.Digest()};
 }
 
 Status CreateDirectories(const std::string& path) {

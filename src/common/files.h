@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/checksum.h"
 #include "common/result.h"
 
 namespace tiangong {
@@ -56,7 +57,6 @@ class SyncedFileWriter {
 
  private:
   struct Buffer;
-  struct Checksum;
   SyncedFileWriter(std::string path, int fd, bool direct);
   /// Writes the first `size` bytes of the buffer.
   Status WriteBuffer(size_t size);
@@ -66,7 +66,7 @@ class SyncedFileWriter {
   int fd_;
   bool direct_;
   std::unique_ptr<Buffer> buffer_;
-  std::unique_ptr<Checksum> checksum_;
+  StreamingChecksum checksum_;
   uint64_t size_ = 0;
 };
 

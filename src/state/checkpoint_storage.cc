@@ -15,6 +15,7 @@
 #include <xxhash.h>
 
 #include "common/byte_io.h"
+#include "common/checksum.h"
 #include "common/files.h"
 #include "state/state_snapshot.h"
 
@@ -38,19 +39,17 @@ Status SystemError(std::string_view what, const std::string& path) {
 Status HashFile(const std::string& path, uint64_t* size, uint64_t* checksum) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return SystemError("read", path);
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
+  StreamingChecksum hash;
   std::string buffer(kReadChunk, '\0');
   *size = 0;
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     auto got = static_cast<size_t>(in.gcount());
-    XXH3_64bits_update(state, buffer.data(), got);
+    hash.Update(buffer.data(), got);
     *size += got;
   }
   bool failed = in.bad();
-  *checksum = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
+  *checksum = hash.Digest();
   if (failed) return SystemError("read", path);
   return Status::OK();
 }

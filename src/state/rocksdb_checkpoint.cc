@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 #include <rocksdb/utilities/checkpoint.h>
-#include <xxhash.h>
 
+#include "common/checksum.h"
 #include "common/files.h"
 #include "state/state_snapshot.h"
 
@@ -50,19 +50,15 @@ constexpr const char* kSstChecksumName = "TiangongXxh3";
 // The XXH3 checksum of an SST file's bytes, as RocksDB writes them.
 class SstChecksum final : public rocksdb::FileChecksumGenerator {
  public:
-  SstChecksum() { XXH3_64bits_reset(state_.get()); }
-  void Update(const char* data, size_t n) override { XXH3_64bits_update(state_.get(), data, n); }
-  void Finalize() override { checksum_ = XXH3_64bits_digest(state_.get()); }
+  void Update(const char* data, size_t n) override { state_.Update(data, n); }
+  void Finalize() override { checksum_ = state_.Digest(); }
   std::string GetChecksum() const override {
     return std::string(reinterpret_cast<const char*>(&checksum_), sizeof(checksum_));
   }
   const char* Name() const override { return kSstChecksumName; }
 
  private:
-  struct Free {
-    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
-  };
-  std::unique_ptr<XXH3_state_t, Free> state_{XXH3_createState()};
+  StreamingChecksum state_;
   uint64_t checksum_ = 0;
 };
 
