@@ -559,7 +559,7 @@ class MemoryStateBackend final : public KeyedStateBackend {
 
   Status Restore(const std::vector<StoredFile>& files, const StateKeyFilter& keep) override {
     Status status = RestoreStateSnapshots(
-        files, keep, tables_,
+        files, keep, SnapshotReading::kIntoMemory, tables_,
         [](MemoryStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
            std::string_view value, const std::shared_ptr<const FileImage>& image) {
           return table->Restore(key, remaining_ttl_millis, value, image);

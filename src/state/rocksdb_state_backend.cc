@@ -737,8 +737,9 @@ class RocksDbStateBackend final : public KeyedStateBackend {
         database_->options));
   }
 
-  /// Canonical snapshot files are read as they are; an incremental checkpoint
-  /// is linked into a scratch directory and read from there.
+  /// Canonical snapshot files are mapped (their entries are copied into the
+  /// database, so they need not fit in memory); an incremental checkpoint is
+  /// linked into a scratch directory and read from there.
   Status Restore(const std::vector<StoredFile>& files, const StateKeyFilter& keep) override {
     rocksdb::WriteBatch batch;
     RocksDbStateTable* batch_table = nullptr;
@@ -768,7 +769,7 @@ class RocksDbStateBackend final : public KeyedStateBackend {
       }
     }
     RETURN_NOT_OK(RestoreStateSnapshots(
-        canonical, keep, tables_,
+        canonical, keep, SnapshotReading::kMapped, tables_,
         [&](RocksDbStateTable* table, std::string_view key, int64_t remaining_ttl_millis,
             std::string_view value, const std::shared_ptr<const FileImage>&) {
           return restore(table, key, remaining_ttl_millis, value);

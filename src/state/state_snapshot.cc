@@ -259,7 +259,7 @@ bool IsStateSnapshotFile(const std::string& path) {
          path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
 }
 
-Status ReadStateSnapshots(const std::vector<StoredFile>& files, bool shared,
+Status ReadStateSnapshots(const std::vector<StoredFile>& files, SnapshotReading reading,
                           const StateSnapshotSizes& sizes, const StateSnapshotVisitor& visit) {
   for (const StoredFile& file : files) {
     if (!IsStateSnapshotFile(file.path)) {
@@ -272,7 +272,7 @@ Status ReadStateSnapshots(const std::vector<StoredFile>& files, bool shared,
   }
   std::unique_ptr<FileImageReader> reader;
   std::vector<std::shared_ptr<const FileImage>> images;
-  if (shared) {
+  if (reading == SnapshotReading::kMapped) {
     for (const StoredFile& file : files) {
       ASSIGN_OR_RAISE(std::shared_ptr<const FileImage> image, FileImage::Map(file));
       images.push_back(std::move(image));

@@ -78,20 +78,30 @@ using StateSnapshotSizes = std::function<void(std::string_view table, int64_t gr
 /// True for a file in the canonical format ("<prefix>.state").
 bool IsStateSnapshotFile(const std::string& path);
 
+/// How a restore reads snapshot files.
+enum class SnapshotReading {
+  /// Into memory of their own, past the page cache, restoring what has
+  /// arrived while the rest is read: the fastest, for a backend that keeps
+  /// the entries where they are (the files' bytes stay in memory).
+  kIntoMemory,
+  /// Mapped from the page cache: for files several restores read (a restore
+  /// at another parallelism), or a backend that copies the entries elsewhere
+  /// (the files need not fit in memory).
+  kMapped,
+};
+
 /// Reads snapshot `files` in order and calls `visit` for every entry, in file
 /// order, after telling `sizes` (when set) the entries of every file. Each
 /// file is checked against its digest: an entry may be visited before the
-/// check, so a failure means that nothing visited may be kept. `shared`:
-/// several readers restore parts of these files (a restore at another
-/// parallelism), so they are mapped from the page cache rather than read into
-/// memory of their own. Fails with a DataLoss error naming a file that is
-/// truncated or corrupt, and with an Invalid error on a file of another
-/// format.
-Status ReadStateSnapshots(const std::vector<StoredFile>& files, bool shared,
+/// check, so a failure means that nothing visited may be kept. Fails with a
+/// DataLoss error naming a file that is truncated or corrupt, and with an
+/// Invalid error on a file of another format.
+Status ReadStateSnapshots(const std::vector<StoredFile>& files, SnapshotReading reading,
                           const StateSnapshotSizes& sizes, const StateSnapshotVisitor& visit);
 
 /// A backend's Restore: calls `restore(table, key, remaining_ttl_millis, value,
-/// image)` for every entry of `files` that `keep` (when set) accepts, `table`
+/// image)` for every entry of `files` (read as `reading` says, mapped when
+/// `keep` is set) that `keep` (when set) accepts, `table`
 /// being the table of that name in `tables` (a map from name to unique_ptr) and
 /// `image` the file that `key` and `value` point into. `sizes` (when set)
 /// hears the entries of every file before any is restored, so that a backend
@@ -99,13 +109,13 @@ Status ReadStateSnapshots(const std::vector<StoredFile>& files, bool shared,
 /// does, and naming a table that `tables` lacks.
 template <typename Tables, typename RestoreEntry>
 Status RestoreStateSnapshots(const std::vector<StoredFile>& files, const StateKeyFilter& keep,
-                             const Tables& tables, RestoreEntry restore,
+                             SnapshotReading reading, const Tables& tables, RestoreEntry restore,
                              const StateSnapshotSizes& sizes = nullptr) {
   // The entries of a table follow each other, with their name in one place.
   std::string_view last_name;
   decltype(tables.begin()->second.get()) last_table = nullptr;
   return ReadStateSnapshots(
-      files, /*shared=*/keep != nullptr, sizes,
+      files, keep ? SnapshotReading::kMapped : reading, sizes,
       [&](const std::shared_ptr<const FileImage>& image, std::string_view name,
           std::string_view key, int64_t remaining_ttl_millis, std::string_view value) -> Status {
         if (name.data() != last_name.data() || name.size() != last_name.size()) {
