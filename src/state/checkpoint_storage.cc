@@ -72,14 +72,20 @@ Status VerifyFiles(const std::string& path, const std::string& base,
                                         path, full);
         continue;
       }
-      uint64_t size = 0;
-      uint64_t checksum = file.checksum;
       if (IsStateSnapshotFile(full)) {
-        size = fs::file_size(full, error);
-        if (error) outcomes[i] = Status::IOError("Cannot read '{}': {}", full, error.message());
-      } else {
-        outcomes[i] = HashFile(full, &size, &checksum);
+        uint64_t size = fs::file_size(full, error);
+        if (error) {
+          outcomes[i] = Status::IOError("Cannot read '{}': {}", full, error.message());
+        } else if (size != file.size) {
+          outcomes[i] = Status::DataError(
+              "Checkpoint '{}' is corrupt: its file '{}' has {} bytes, expected {}", path, full,
+              size, file.size);
+        }
+        continue;
       }
+      uint64_t size = 0;
+      uint64_t checksum = 0;
+      outcomes[i] = HashFile(full, &size, &checksum);
       if (outcomes[i].ok() && (size != file.size || checksum != file.checksum)) {
         outcomes[i] = Status::DataError(
             "Checkpoint '{}' is corrupt: its file '{}' has {} bytes and checksum {:016x}, "

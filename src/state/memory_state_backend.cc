@@ -6,11 +6,11 @@
 // serializes them later, and the table keeps an entry as it was (serialized)
 // only when the operator changes it before the writer got to it.
 //
-// A restore is lazy: restored entries stay in the memory-mapped snapshot
-// files, indexed by RestoredEntries, until first used; then they move into
-// the hash map, still serialized, and are decoded. A snapshot writes entries
-// not decoded yet as they are. A file is unmapped once none of its entries is
-// left undecoded.
+// A restore is lazy: restored entries stay in the images of the snapshot
+// files (common/file_image.h), indexed by RestoredEntries, until first used;
+// then they move into the hash map, still serialized, and are decoded. A
+// snapshot writes entries not decoded yet as they are. A file's image is freed
+// once none of its entries is left undecoded.
 
 #include <algorithm>
 #include <atomic>

@@ -8,7 +8,7 @@
 namespace tiangong {
 
 /// Entries restored from snapshot files that the operator has not used yet:
-/// their keys and serialized values stay in the (memory-mapped) files, found
+/// their keys and serialized values stay in the files' images, found
 /// through an open-addressing hash table of 48-byte slots.
 /// Filling it costs no allocation per entry, and entries are added in batches
 /// whose slots are prefetched, which is what makes a restart of a large

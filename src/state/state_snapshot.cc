@@ -288,7 +288,7 @@ Status ReadStateSnapshots(const std::vector<StoredFile>& files, SnapshotReading 
       if (!*counts) {
         ASSIGN_OR_RAISE(*counts, CountEntries(*image));
       }
-      for (const auto& [table, entries] : **counts) sizes(table, entries);
+      for (const auto& [table, growth] : **counts) sizes(table, growth);
     }
   }
   for (const std::shared_ptr<const FileImage>& image : images) {
